@@ -1,0 +1,42 @@
+"""Prepare the example site: a home page, the package's demo content and a demo superuser."""
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from home.models import HomePage
+
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "changeme"  # documented in the README; for the local demo only
+
+
+class Command(BaseCommand):
+    help = "Set up the example site with demo content and a demo superuser (admin / changeme)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        site = Site.objects.get(is_default_site=True)
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            home = HomePage(
+                title="Riverside Integrative Clinic",
+                slug="home-clinic",
+                intro="Chiropractic, physiotherapy and integrative care for muscle and joint pain.",
+            )
+            root.add_child(instance=home)
+            home.save_revision().publish()
+            old_root = site.root_page
+            site.root_page = home
+            site.save()
+            if old_root.depth == 2 and not old_root.get_children().exists():
+                old_root.delete()
+            self.stdout.write("Created the home page.")
+        call_command("load_conditions_demo", parent=home.pk, stdout=self.stdout)
+
+        User = get_user_model()
+        if not User.objects.filter(username=DEMO_USERNAME).exists():
+            User.objects.create_superuser(DEMO_USERNAME, "admin@example.com", DEMO_PASSWORD)
+            self.stdout.write(f"Created the demo superuser {DEMO_USERNAME} / {DEMO_PASSWORD}.")

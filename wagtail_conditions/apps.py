@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WagtailConditionsAppConfig(AppConfig):
+    name = "wagtail_conditions"
+    label = "wagtail_conditions"
+    verbose_name = _("Conditions and therapies")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

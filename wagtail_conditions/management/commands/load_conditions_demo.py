@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+from wagtail.models import Page
+
+from wagtail_conditions.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create and publish the demo condition and therapy pages (Muscle spasms and its six "
+        "therapies). Safe to run again: existing pages are left as they are."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--parent",
+            type=int,
+            help="ID of the page to add the two index pages under (default: the site root page).",
+        )
+
+    def handle(self, *args, parent=None, **options):
+        parent_page = None
+        if parent is not None:
+            parent_page = Page.objects.filter(pk=parent).first()
+            if parent_page is None:
+                raise CommandError(f"There is no page with ID {parent}.")
+        try:
+            load_demo(parent_page, stdout=self.stdout)
+        except LookupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))

@@ -1,0 +1,12 @@
+from .pages import (  # noqa: F401
+    AbstractConditionIndexPage,
+    AbstractConditionPage,
+    AbstractTherapyIndexPage,
+    AbstractTherapyPage,
+    ConditionIndexPage,
+    ConditionPage,
+    ConditionTherapy,
+    TherapyIndexPage,
+    TherapyPage,
+)
+from .taxonomy import BodyArea  # noqa: F401
