@@ -21,8 +21,39 @@ DEFAULTS = {
     "CONDITIONS_PER_PAGE": 50,
     # Therapies listed per page of a therapy index.
     "THERAPIES_PER_PAGE": 50,
-    # Whether the default base template links the package's stylesheet.
-    "INCLUDE_STYLESHEET": True,
+    # --- Appointment requests ---
+    # Staff addresses notified of new requests when neither the form block nor the site's
+    # "Appointment requests" settings name any.
+    "APPOINTMENT_RECIPIENTS": [],
+    # Sender of notification emails (default: DEFAULT_FROM_EMAIL).
+    "APPOINTMENT_FROM_EMAIL": None,
+    # Whether the staff email carries the patient's answers. Off by default (minimum
+    # necessary): the email then holds the request number and a link to the inbox.
+    "APPOINTMENT_EMAIL_INCLUDE_DETAILS": False,
+    # How far ahead (days) a patient may ask for a preferred date.
+    "APPOINTMENT_BOOKING_HORIZON_DAYS": 180,
+    # Longest reason-for-visit text accepted.
+    "APPOINTMENT_REASON_MAX_LENGTH": 1000,
+    # Forms submitted faster than this (seconds after the form token was issued) are treated
+    # as bots: they get the normal success response and nothing is stored.
+    "APPOINTMENT_MIN_FILL_SECONDS": 3,
+    # How long (seconds) a form token stays valid. Keep it longer than any page cache lifetime.
+    "APPOINTMENT_TOKEN_MAX_AGE": 60 * 60 * 24,
+    # Submissions allowed per client per window; more get 429. Counted in Django's cache:
+    # use a shared cache (Redis, Memcached) when running more than one process.
+    "APPOINTMENT_RATE_LIMIT": 10,
+    "APPOINTMENT_RATE_LIMIT_WINDOW": 600,
+    # Cache alias used for the rate limit.
+    "APPOINTMENT_RATE_LIMIT_CACHE": "default",
+    # IP addresses of reverse proxies whose X-Forwarded-For header is trusted.
+    "TRUSTED_PROXIES": [],
+    # Largest accepted submission body, in bytes; larger ones get 413.
+    "APPOINTMENT_MAX_BODY_BYTES": 16 * 1024,
+    # Dotted paths of extra spam checks (e.g. a CAPTCHA): callables taking
+    # (data, request) and returning True when the submission is spam.
+    "APPOINTMENT_SPAM_CHECKS": [],
+    # Requests older than this many days are deleted by `purge_appointment_requests`.
+    "APPOINTMENT_RETENTION_DAYS": 365,
 }
 
 

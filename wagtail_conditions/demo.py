@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.models import Page, Site
 
+from .blocks.appointment import DEFAULT_CONSENT, DEFAULT_NOTICE, DEFAULT_THANK_YOU
 from .models import BodyArea, ConditionIndexPage, ConditionPage, TherapyIndexPage, TherapyPage
 
 BODY_AREAS = [("Back", "back"), ("Neck and shoulders", "neck-and-shoulders"), ("Arms and legs", "arms-and-legs")]
@@ -219,7 +220,7 @@ def load_demo(parent=None, *, stdout=None):
                     "text": "Our practitioners can assess you and explain your options.",
                     "button_label": SEED_CTA.capitalize(),
                     "page": None,
-                    "url": "#treatment",
+                    "url": "#appointment",
                 },
             },
         ],
@@ -246,6 +247,24 @@ def load_demo(parent=None, *, stdout=None):
             _paragraph(SEED_TREATMENT_OUTRO),
             _heading(SEED_ADVANTAGES_HEADING),
             _paragraph(SEED_ADVANTAGES),
+            {
+                "type": "appointment_form",
+                "value": {
+                    "heading": SEED_CTA.capitalize(),
+                    "intro": "Tell us a little about yourself and we will call or email you "
+                    "to arrange an assessment.",
+                    "fields": ["phone", "preferred_date", "preferred_time", "patient_status", "reason"],
+                    "required_fields": ["phone"],
+                    "button_label": "Send request",
+                    "thank_you_message": str(DEFAULT_THANK_YOU),
+                    "booking_notice": str(DEFAULT_NOTICE),
+                    "consent_text": str(DEFAULT_CONSENT),
+                    "privacy_page": None,
+                    "recipients": "",
+                    "send_acknowledgement": True,
+                    "anchor": "appointment",
+                },
+            },
         ],
         resources=[
             {

@@ -1,5 +1,16 @@
 """Public URLs of wagtail-conditions; include them before Wagtail's catch-all."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "wagtail_conditions"
 
-urlpatterns = []
+urlpatterns = [
+    path("appointments/submit/", views.submit_appointment, name="appointment_submit"),
+    path(
+        "appointments/sent/<int:page_id>/<str:block_id>/",
+        views.appointment_sent,
+        name="appointment_sent",
+    ),
+]

@@ -1,5 +1,6 @@
 """StreamField blocks of wagtail-conditions. Each block renders its own template."""
 
+from .appointment import AppointmentFormBlock  # noqa: E402
 from .content import (  # noqa: F401
     BodyStreamBlock,
     CalloutBlock,
@@ -12,3 +13,10 @@ from .content import (  # noqa: F401
     QuoteBlock,
     RichTextBlock,
 )
+
+
+class SectionStreamBlock(BodyStreamBlock):
+    """The content blocks plus the appointment request form: what condition and therapy
+    sections offer editors."""
+
+    appointment_form = AppointmentFormBlock()

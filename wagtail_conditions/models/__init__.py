@@ -1,3 +1,4 @@
+from .appointments import AppointmentRequest, AppointmentSettings  # noqa: F401, E402
 from .pages import (  # noqa: F401
     AbstractConditionIndexPage,
     AbstractConditionPage,

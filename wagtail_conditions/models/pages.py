@@ -10,8 +10,8 @@ import string
 import unicodedata
 from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -27,7 +27,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from ..blocks import BodyStreamBlock
+from ..blocks import SectionStreamBlock
 from ..conf import conf
 from .taxonomy import BodyArea
 
@@ -181,34 +181,34 @@ class AbstractConditionPage(ContentPageMixin, Page):
         help_text=_("Where in the body the condition occurs. Used to filter the A–Z list."),
     )
     overview = StreamField(
-        BodyStreamBlock(), blank=True, verbose_name=_("overview"), help_text=SECTION_HELP["overview"]
+        SectionStreamBlock(), blank=True, verbose_name=_("overview"), help_text=SECTION_HELP["overview"]
     )
     causes = StreamField(
-        BodyStreamBlock(), blank=True, verbose_name=_("causes"), help_text=SECTION_HELP["causes"]
+        SectionStreamBlock(), blank=True, verbose_name=_("causes"), help_text=SECTION_HELP["causes"]
     )
     symptoms = StreamField(
-        BodyStreamBlock(), blank=True, verbose_name=_("symptoms"), help_text=SECTION_HELP["symptoms"]
+        SectionStreamBlock(), blank=True, verbose_name=_("symptoms"), help_text=SECTION_HELP["symptoms"]
     )
     urgent_care = StreamField(
-        BodyStreamBlock(),
+        SectionStreamBlock(),
         blank=True,
         verbose_name=_("when to seek urgent care"),
         help_text=SECTION_HELP["urgent_care"],
     )
     treatment = StreamField(
-        BodyStreamBlock(),
+        SectionStreamBlock(),
         blank=True,
         verbose_name=_("how we treat it"),
         help_text=SECTION_HELP["treatment"],
     )
     approach_benefits = StreamField(
-        BodyStreamBlock(),
+        SectionStreamBlock(),
         blank=True,
         verbose_name=_("why our approach helps"),
         help_text=SECTION_HELP["approach_benefits"],
     )
     resources = StreamField(
-        BodyStreamBlock(),
+        SectionStreamBlock(),
         blank=True,
         verbose_name=_("additional resources"),
         help_text=SECTION_HELP["resources"],
@@ -384,13 +384,13 @@ class AbstractTherapyPage(ContentPageMixin, Page):
         ),
     )
     body = StreamField(
-        BodyStreamBlock(),
+        SectionStreamBlock(),
         blank=True,
         verbose_name=_("about the therapy"),
         help_text=_("What the therapy is and how it works."),
     )
     what_to_expect = StreamField(
-        BodyStreamBlock(),
+        SectionStreamBlock(),
         blank=True,
         verbose_name=_("what to expect in a session"),
         help_text=_("Walk the patient through a session, from arrival to aftercare."),
@@ -402,7 +402,7 @@ class AbstractTherapyPage(ContentPageMixin, Page):
         help_text=_("For example '30 to 45 minutes'."),
     )
     contraindications = StreamField(
-        BodyStreamBlock(),
+        SectionStreamBlock(),
         blank=True,
         verbose_name=_("who it is not suitable for"),
         help_text=_("Contraindications and safety notes, e.g. pregnancy, pacemakers, open wounds."),

@@ -101,6 +101,9 @@ WAGTAIL_SITE_NAME = "Riverside Integrative Clinic"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+DEFAULT_FROM_EMAIL = "Riverside Integrative Clinic <clinic@example.com>"
+
 WAGTAIL_CONDITIONS = {
     "BASE_TEMPLATE": "base.html",
+    "APPOINTMENT_RECIPIENTS": ["frontdesk@example.com"],
 }

@@ -1,0 +1,31 @@
+# Two commands for a fresh clone:
+#   make demo   set up and run the example site with demo content on SQLite
+#   make test   run the whole test suite (lint; Wagtail 7.4 and 8.0; SQLite and PostgreSQL)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test venv clean messages
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[testing]" "tox>=4.20"
+	touch $@
+
+venv: $(BIN)/.installed
+
+demo: venv
+	cd example_site && ../$(BIN)/python manage.py migrate --noinput
+	cd example_site && ../$(BIN)/python manage.py setup_demo
+	@echo "Open http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/, admin / changeme)"
+	cd example_site && ../$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(BIN)/tox run
+
+messages: venv
+	cd wagtail_conditions && ../$(BIN)/django-admin makemessages --locale en --ignore "*/tests/*" && ../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) .tox build dist *.egg-info

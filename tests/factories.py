@@ -1,0 +1,81 @@
+"""Factories for the test suite, built on wagtail-factories."""
+
+from types import SimpleNamespace
+
+import factory
+import wagtail_factories
+from wagtail.models import Page, Site
+
+from wagtail_conditions.models import (
+    BodyArea,
+    ConditionIndexPage,
+    ConditionPage,
+    ConditionTherapy,
+    TherapyIndexPage,
+    TherapyPage,
+)
+
+
+class BodyAreaFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Area {n}")
+    slug = factory.Sequence(lambda n: f"area-{n}")
+
+    class Meta:
+        model = BodyArea
+
+
+class ConditionIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Conditions"
+    slug = "conditions"
+    intro = "Conditions we treat."
+
+    class Meta:
+        model = ConditionIndexPage
+
+
+class TherapyIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Therapies"
+    slug = "therapies"
+    intro = "Therapies we offer."
+
+    class Meta:
+        model = TherapyIndexPage
+
+
+class TherapyPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Therapy {n}")
+    summary = "A gentle, hands-on therapy."
+    session_length = "30 minutes"
+
+    class Meta:
+        model = TherapyPage
+
+
+class ConditionPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Condition {n}")
+    summary = "A common condition."
+
+    class Meta:
+        model = ConditionPage
+
+
+class ConditionTherapyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConditionTherapy
+
+
+def make_site_tree():
+    """Home page (the default site's root) with a condition index and a therapy index."""
+    root = Page.get_first_root_node()
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    conditions = ConditionIndexPageFactory(parent=home)
+    therapies = TherapyIndexPageFactory(parent=home)
+    return SimpleNamespace(root=root, site=site, home=home, conditions=conditions, therapies=therapies)
+
+
+def link_therapies(condition, therapies, note="Helps."):
+    for order, therapy in enumerate(therapies):
+        ConditionTherapy.objects.create(
+            condition=condition, therapy=therapy, note=note, sort_order=order
+        )

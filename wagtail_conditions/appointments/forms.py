@@ -1,0 +1,177 @@
+"""The one validation path for appointment requests, behind both the HTML and JSON faces."""
+
+import datetime
+import re
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..conf import conf
+from ..models import AppointmentRequest
+
+OPTIONAL_FIELDS = ["phone", "preferred_date", "preferred_time", "patient_status", "reason"]
+ALWAYS_FIELDS = ["name", "email", "consent"]
+HONEYPOT_FIELD = "website"
+
+# Characters that change how text is displayed without being visible: bidirectional overrides
+# and isolates (a "Trojan Source" trick) and other format controls except the zero-width
+# joiners and variation selectors emoji need.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()./-]*(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+
+
+def _reject_invisible(value, *, allow_newlines=False):
+    for char in value:
+        if char in "\n\r\t" and allow_newlines:
+            continue
+        if char in _BIDI_CONTROLS:
+            raise ValidationError(
+                _("Remove the invisible text-direction characters from this answer."),
+                code="bidi",
+            )
+        if unicodedata.category(char) == "Cc":
+            raise ValidationError(
+                _("Remove line breaks and control characters from this answer."),
+                code="control_character",
+            )
+
+
+class PlainTextField(forms.CharField):
+    """A single line of text: no line breaks, control or text-direction characters."""
+
+    def validate(self, value):
+        super().validate(value)
+        _reject_invisible(value)
+
+
+class MultilineTextField(forms.CharField):
+    def validate(self, value):
+        super().validate(value)
+        _reject_invisible(value, allow_newlines=True)
+
+
+class StrictEmailField(forms.EmailField):
+    def to_python(self, value):
+        # Check before stripping, so "a@b.c\nBcc: x" is rejected rather than silently trimmed.
+        if isinstance(value, str) and any(unicodedata.category(c) == "Cc" for c in value):
+            raise ValidationError(
+                _("Enter an email address without line breaks."), code="control_character"
+            )
+        return super().to_python(value)
+
+
+class AppointmentRequestForm(forms.Form):
+    """
+    Validates one appointment request. ``config`` (a ``FormConfig``) says which optional
+    fields are shown and required.
+    """
+
+    name = PlainTextField(
+        label=_("Full name"),
+        max_length=100,
+        error_messages={"required": _("Enter your full name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = StrictEmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We will only use this to contact you about your appointment."),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address in the correct format, like name@example.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = PlainTextField(
+        label=_("Phone number"),
+        max_length=32,
+        help_text=_("Include the country code if you are outside the UK, e.g. +44 20 7946 0000."),
+        error_messages={"required": _("Enter a phone number.")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    preferred_date = forms.DateField(
+        label=_("Preferred date"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": _("Enter a preferred date."),
+            "invalid": _("Enter a real date in the format YYYY-MM-DD."),
+        },
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    preferred_time = forms.ChoiceField(
+        label=_("Preferred time of day"),
+        choices=AppointmentRequest.TimeOfDay.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a preferred time of day."),
+            "invalid_choice": _("Choose one of the times listed."),
+        },
+    )
+    patient_status = forms.ChoiceField(
+        label=_("Have you been to the clinic before?"),
+        choices=AppointmentRequest.PatientStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Tell us whether you are a new or returning patient."),
+            "invalid_choice": _("Choose new or returning patient."),
+        },
+    )
+    reason = MultilineTextField(
+        label=_("Reason for your visit"),
+        help_text=_("Briefly, what would you like help with? Do not include urgent symptoms."),
+        error_messages={"required": _("Tell us briefly why you would like an appointment.")},
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Tick the box to agree before sending your request.")},
+    )
+
+    def __init__(self, *args, config, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.config = config
+        for name in OPTIONAL_FIELDS:
+            if name not in config.fields:
+                del self.fields[name]
+            else:
+                self.fields[name].required = name in config.required_fields
+        if "reason" in self.fields:
+            max_length = conf.APPOINTMENT_REASON_MAX_LENGTH
+            self.fields["reason"].max_length = max_length
+            self.fields["reason"].validators.append(MaxLengthValidator(max_length))
+            self.fields["reason"].widget.attrs["maxlength"] = str(max_length)
+        self.fields["consent"].label = config.consent_text
+        if "preferred_date" in self.fields:
+            example = timezone.localdate() + datetime.timedelta(days=14)
+            self.fields["preferred_date"].help_text = _("For example %(date)s.") % {
+                "date": example.isoformat()
+            }
+
+    def clean_phone(self):
+        phone = " ".join(self.cleaned_data["phone"].split())
+        if phone and (not _PHONE_RE.match(phone) or sum(c.isdigit() for c in phone) < 6):
+            raise ValidationError(
+                _("Enter a phone number using digits, spaces and an optional leading +."),
+                code="invalid",
+            )
+        return phone
+
+    def clean_preferred_date(self):
+        value = self.cleaned_data["preferred_date"]
+        if value is None:
+            return value
+        today = timezone.localdate()
+        if value < today:
+            raise ValidationError(_("Choose today or a date in the future."), code="past")
+        horizon = today + datetime.timedelta(days=conf.APPOINTMENT_BOOKING_HORIZON_DAYS)
+        if value > horizon:
+            raise ValidationError(
+                _("Choose a date before %(date)s."),
+                params={"date": horizon.isoformat()},
+                code="too_far",
+            )
+        return value

@@ -1,0 +1,116 @@
+"""
+Emails about appointment requests. The staff email carries the minimum necessary by default:
+the request number and a link to the inbox. Patient-typed values never go into a header
+unchecked: the Reply-To is the validated email address only, never the name.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..conf import conf
+from ..models import AppointmentRequest
+
+logger = logging.getLogger(__name__)
+
+
+def inbox_url(appointment):
+    from django.urls import NoReverseMatch, reverse
+
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    try:
+        path = reverse(
+            "wagtail_conditions_appointmentrequest_modeladmin_inspect",
+            kwargs={"instance_pk": appointment.pk},
+        )
+    except NoReverseMatch:
+        path = ""
+    return base + path
+
+
+def build_messages(appointment):
+    """The emails to send for ``appointment``: staff notification, then acknowledgement."""
+    from_email = conf.APPOINTMENT_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL
+    context = {
+        "appointment": appointment,
+        "inbox_url": inbox_url(appointment),
+        "include_details": conf.APPOINTMENT_EMAIL_INCLUDE_DETAILS,
+        "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+    }
+    messages = []
+    recipients = appointment.get_recipient_list()
+    if recipients:
+        messages.append(
+            EmailMessage(
+                subject=_("New appointment request #%(pk)s") % {"pk": appointment.pk},
+                body=render_to_string("wagtail_conditions/emails/staff_notification.txt", context),
+                from_email=from_email,
+                to=recipients,
+                reply_to=[appointment.email],
+            )
+        )
+    if appointment.send_acknowledgement:
+        messages.append(
+            EmailMessage(
+                subject=_("We have received your appointment request"),
+                body=render_to_string("wagtail_conditions/emails/acknowledgement.txt", context),
+                from_email=from_email,
+                to=[appointment.email],
+            )
+        )
+    return messages
+
+
+def send_notifications(appointment_pk):
+    """
+    Send the emails for one request and record the outcome on it. Never raises for a mail
+    failure: the failure is stored (without personal data) for the inbox and the retry command.
+    Returns the new notification status.
+    """
+    with transaction.atomic():
+        appointment = (
+            AppointmentRequest.objects.select_for_update().filter(pk=appointment_pk).first()
+        )
+        if appointment is None:
+            return None
+        if appointment.notification_status not in (
+            AppointmentRequest.NotificationStatus.PENDING,
+            AppointmentRequest.NotificationStatus.FAILED,
+        ):
+            return appointment.notification_status  # already sent: send exactly once
+        messages = build_messages(appointment)
+        appointment.notification_attempts += 1
+        try:
+            for message in messages:
+                message.send(fail_silently=False)
+        except Exception as error:  # noqa: BLE001 - any backend failure must be recorded
+            appointment.notification_status = AppointmentRequest.NotificationStatus.FAILED
+            appointment.notification_error = f"{type(error).__name__} at {timezone.now():%Y-%m-%d %H:%M}"
+            logger.warning(
+                "Notification for appointment request %s failed (%s); it can be retried",
+                appointment.pk,
+                type(error).__name__,
+            )
+        else:
+            appointment.notification_status = (
+                AppointmentRequest.NotificationStatus.SENT
+                if messages
+                else AppointmentRequest.NotificationStatus.NOT_REQUIRED
+            )
+            appointment.notification_error = ""
+            appointment.notified_at = timezone.now()
+        appointment.save(
+            update_fields=[
+                "notification_status",
+                "notification_error",
+                "notification_attempts",
+                "notified_at",
+                "updated_at",
+            ]
+        )
+        return appointment.notification_status

@@ -1,0 +1,293 @@
+"""The appointment request form block: drop it into any StreamField."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.fields import StreamField
+
+from ..conf import conf
+from ..validators import parse_email_list
+
+FIELD_CHOICES = [
+    ("phone", _("Phone number")),
+    ("preferred_date", _("Preferred date")),
+    ("preferred_time", _("Preferred time of day")),
+    ("patient_status", _("New or returning patient")),
+    ("reason", _("Reason for visit")),
+]
+DEFAULT_CONSENT = _(
+    "I agree to the clinic keeping these details to contact me about an appointment, as "
+    "described in the privacy notice."
+)
+DEFAULT_THANK_YOU = _(
+    "Thank you. We have received your request and will contact you within two working days "
+    "to arrange a time."
+)
+DEFAULT_NOTICE = _(
+    "Sending this form does not book an appointment: we will contact you to agree a time. "
+    "If you need urgent medical help, call your local emergency number."
+)
+
+
+@dataclass
+class FormConfig:
+    """What one form block asks for and says, resolved for a page."""
+
+    page_id: int
+    block_id: str
+    fields: list
+    required_fields: list
+    consent_text: str
+    thank_you_message: str
+    privacy_url: str = ""
+    privacy_version: str = ""
+    recipients: list = field(default_factory=list)
+    send_acknowledgement: bool = True
+    anchor: str = ""
+
+
+class AppointmentFormBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(
+        label=_("Heading"), max_length=150, default=_("Request an appointment")
+    )
+    intro = blocks.TextBlock(
+        label=_("Introduction"),
+        required=False,
+        max_length=500,
+        help_text=_("A sentence above the form, e.g. who the appointment will be with."),
+    )
+    fields = blocks.MultipleChoiceBlock(
+        label=_("Questions to ask"),
+        choices=FIELD_CHOICES,
+        required=False,
+        default=["phone", "preferred_date", "preferred_time", "patient_status", "reason"],
+        help_text=_("Name, email and consent are always asked. Ask only what you need."),
+    )
+    required_fields = blocks.MultipleChoiceBlock(
+        label=_("Questions that must be answered"),
+        choices=FIELD_CHOICES,
+        required=False,
+        default=[],
+        help_text=_("Each must also be ticked above."),
+    )
+    button_label = blocks.CharBlock(label=_("Button text"), max_length=50, default=_("Send request"))
+    thank_you_message = blocks.TextBlock(
+        label=_("Thank-you message"), max_length=500, default=DEFAULT_THANK_YOU
+    )
+    booking_notice = blocks.TextBlock(
+        label=_("Not-a-booking statement"),
+        max_length=500,
+        default=DEFAULT_NOTICE,
+        help_text=_("Tells patients a request is not a confirmed appointment."),
+    )
+    consent_text = blocks.TextBlock(
+        label=_("Consent wording"),
+        max_length=500,
+        default=DEFAULT_CONSENT,
+        help_text=_("Shown beside the consent tick box and stored with each request."),
+    )
+    privacy_page = blocks.PageChooserBlock(
+        label=_("Privacy notice page"),
+        required=False,
+        help_text=_("Leave blank to use the page chosen in Settings › Appointment requests."),
+    )
+    recipients = blocks.CharBlock(
+        label=_("Notify these staff addresses"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Email addresses separated by commas. Leave blank to use Settings › Appointment "
+            "requests."
+        ),
+    )
+    send_acknowledgement = blocks.BooleanBlock(
+        label=_("Email the patient an acknowledgement"), required=False, default=True
+    )
+    anchor = blocks.RegexBlock(
+        label=_("Anchor"),
+        regex=r"^[a-z][a-z0-9-]{0,49}$",
+        required=False,
+        default="appointment",
+        error_messages={"invalid": _("Use lower-case letters, digits and hyphens.")},
+        help_text=_(
+            "Links such as a call to action can point at the form with #anchor, e.g. "
+            "#appointment. Give each form on a page a different anchor."
+        ),
+    )
+
+    class Meta:
+        icon = "date"
+        label = _("Appointment request form")
+        template = "wagtail_conditions/blocks/appointment_form_block.html"
+        form_classname = "wc-appointment-block-form"
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        missing = set(value.get("required_fields") or []) - set(value.get("fields") or [])
+        if missing:
+            errors["required_fields"] = ValidationError(
+                _("A required question must also be ticked under 'Questions to ask'.")
+            )
+        try:
+            parse_email_list(value.get("recipients"))
+        except ValidationError as error:
+            errors["recipients"] = error
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+    def get_config(self, value, page, block_id, *, site=None):
+        """Resolve the block's settings, falling back to the site's, into a ``FormConfig``."""
+        from ..models import AppointmentSettings
+
+        site_settings = AppointmentSettings.for_site(site) if site else None
+        privacy_page = value.get("privacy_page") or (
+            site_settings.privacy_notice if site_settings else None
+        )
+        recipients = parse_email_list(value.get("recipients"))
+        if not recipients and site_settings:
+            recipients = parse_email_list(site_settings.notification_recipients)
+        if not recipients:
+            recipients = list(conf.APPOINTMENT_RECIPIENTS)
+        privacy_url = ""
+        privacy_version = ""
+        if privacy_page is not None:
+            privacy_page = privacy_page.specific_deferred
+            privacy_url = privacy_page.get_url() or ""
+            privacy_version = str(privacy_page.live_revision_id or "")
+        return FormConfig(
+            page_id=page.pk,
+            block_id=str(block_id),
+            fields=list(value.get("fields") or []),
+            required_fields=list(value.get("required_fields") or []),
+            consent_text=str(value.get("consent_text") or DEFAULT_CONSENT),
+            thank_you_message=str(value.get("thank_you_message") or DEFAULT_THANK_YOU),
+            privacy_url=privacy_url,
+            privacy_version=privacy_version,
+            recipients=recipients,
+            send_acknowledgement=bool(value.get("send_acknowledgement")),
+            anchor=value.get("anchor") or f"appointment-{str(block_id)[:8]}",
+        )
+
+    def get_context(self, value, parent_context=None):
+        from ..appointments.forms import AppointmentRequestForm
+        from ..appointments.spam import make_form_token
+        from ..views import get_form_state
+
+        context = super().get_context(value, parent_context=parent_context)
+        parent_context = parent_context or {}
+        request = parent_context.get("request")
+        page = parent_context.get("page")
+        block_id = _find_block_id(page, value) or parent_context.get("id")
+        context["block_id"] = block_id
+        if request is None or page is None or not block_id or not page.pk:
+            context["unavailable"] = True
+            return context
+
+        site = page.get_site()
+        config = self.get_config(value, page, block_id, site=site)
+        state = get_form_state(request, block_id)
+        form = state if state not in (None, "sent") else AppointmentRequestForm(config=config)
+        prefix = f"appointment-{block_id[:8]}"
+        form.auto_id = prefix + "-%s"
+        context.update(
+            {
+                "config": config,
+                "form": form,
+                "fields": [_field_context(form[name]) for name in form.fields if name != "consent"],
+                "consent": _field_context(form["consent"]),
+                "sent": state == "sent",
+                "token": make_form_token(page.pk, block_id),
+                "submit_url": reverse("wagtail_conditions:appointment_submit"),
+                "prefix": prefix,
+            }
+        )
+        return context
+
+
+def _field_context(bound_field):
+    """What the template needs to render one field the GOV.UK way, with ARIA wired up."""
+    field_id = bound_field.auto_id
+    described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{field_id}-hint")
+    if bound_field.errors:
+        described_by.append(f"{field_id}-error")
+    attrs = {"class": "wc-input"}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    if bound_field.field.required:
+        attrs["required"] = True
+    widget = bound_field.field.widget
+    is_choice = widget.input_type == "radio" if hasattr(widget, "input_type") else False
+    is_checkbox = getattr(widget, "input_type", "") == "checkbox"
+    if is_checkbox:
+        attrs["class"] = "wc-checkbox"
+    return {
+        "bound": bound_field,
+        "id": field_id,
+        "is_choice": is_choice,
+        "is_checkbox": is_checkbox,
+        "described_by": " ".join(described_by),
+        "widget": None if is_choice else bound_field.as_widget(attrs=attrs),
+        "choices": [
+            {"tag": choice.tag(), "id": choice.id_for_label, "label": choice.choice_label}
+            for choice in bound_field.subwidgets
+        ]
+        if is_choice
+        else [],
+    }
+
+
+def iter_stream_children(stream_value):
+    """Yield every bound block in a StreamValue, descending into nested streams and lists."""
+    for child in stream_value:
+        yield child
+        yield from _iter_nested(child.value)
+
+
+def _iter_nested(value):
+    if isinstance(value, blocks.StreamValue):
+        yield from iter_stream_children(value)
+    elif isinstance(value, blocks.StructValue):
+        for item in value.values():
+            yield from _iter_nested(item)
+    elif isinstance(value, blocks.list_block.ListValue):
+        for bound in value.bound_blocks:
+            if bound.id:
+                yield bound
+            yield from _iter_nested(bound.value)
+
+
+def iter_form_blocks(page):
+    """Yield (block id, block, value) for each appointment form on ``page``."""
+    for model_field in page._meta.get_fields():
+        if isinstance(model_field, StreamField):
+            for child in iter_stream_children(getattr(page, model_field.name)):
+                if isinstance(child.block, AppointmentFormBlock) and child.id:
+                    yield child.id, child.block, child.value
+
+
+def find_form_block(page, block_id):
+    """The (block, value) of the appointment form with ``block_id`` on ``page``, or None."""
+    for child_id, block, value in iter_form_blocks(page):
+        if child_id == block_id:
+            return block, value
+    return None
+
+
+def _find_block_id(page, value):
+    # Wagtail 7.4 does not pass a stream child's id to its template; find it by identity.
+    if page is None:
+        return None
+    for child_id, _block, child_value in iter_form_blocks(page):
+        if child_value is value:
+            return child_id
+    return None

@@ -1,0 +1,14 @@
+"""Differences between the Wagtail versions we support (7.4 LTS and 8.0)."""
+
+from django.conf import settings
+
+# Wagtail 8 lets a site swap its base Page model (WAGTAIL_PAGE_MODEL); 7.4 has no such setting.
+# Foreign keys to pages use this label; our migrations spell it the same way so they run on both.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+
+try:
+    import wagtail.api.v3  # noqa: F401
+
+    HAS_API_V3 = True
+except ImportError:  # Wagtail < 8
+    HAS_API_V3 = False
