@@ -1,0 +1,170 @@
+"""
+The JSON face of the appointment pipeline, shared by the plain Django endpoint (Wagtail 7.4
+and 8) and the django-ninja operation on Wagtail 8's API v3. It parses and type-checks the
+body strictly, then hands the values to the same ``submit_appointment_request`` the HTML form
+uses; it only translates the outcome into RFC 7807 problem responses shaped like API v3's.
+
+Cross-origin use needs no cookies and no CSRF token: the session is never consulted (a
+request carrying a staff session cookie is treated like any other), and the signed form
+token, honeypot and rate limit protect the endpoint.
+"""
+
+import json
+import uuid
+
+from django.db import DatabaseError
+from django.http import HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from ..appointments.forms import HONEYPOT_FIELD, OPTIONAL_FIELDS
+from ..appointments.pipeline import Result, submit_appointment_request
+from ..conf import conf
+
+PROBLEM_JSON = "application/problem+json"
+TEXT_KEYS = {"token", HONEYPOT_FIELD, "block", "name", "email", *OPTIONAL_FIELDS}
+ALLOWED_KEYS = TEXT_KEYS | {"page", "consent"}
+IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
+
+
+class Problem(Exception):
+    def __init__(self, status, detail, errors=None, headers=None):
+        super().__init__(detail)
+        self.status, self.detail, self.errors, self.headers = status, detail, errors, headers
+
+
+def problem_response(status, detail, errors=None, headers=None):
+    from http import HTTPStatus
+
+    payload = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": str(detail),
+    }
+    if errors:
+        payload["errors"] = errors
+    response = HttpResponse(json.dumps(payload), status=status, content_type=PROBLEM_JSON)
+    for header, value in (headers or {}).items():
+        response[header] = value
+    add_never_cache_headers(response)
+    return response
+
+
+def _error(loc, msg, code):
+    return {"type": code, "loc": ["body", *loc], "msg": str(msg)}
+
+
+def parse_body(request):
+    """The submitted object, type-checked; raises ``Problem`` for anything else."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > conf.APPOINTMENT_MAX_BODY_BYTES:
+        raise Problem(413, _("The request body is too large."))
+    content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise Problem(415, _("Send the request as application/json."))
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise Problem(400, _("The request body is not valid JSON.")) from None
+    if not isinstance(body, dict):
+        raise Problem(
+            422, _("Validation failed"), [_error([], _("Send a JSON object."), "dict_type")]
+        )
+
+    errors = []
+    for key in body:
+        if key not in ALLOWED_KEYS:
+            errors.append(_error([key], _("This field is not accepted."), "extra_forbidden"))
+    page = body.get("page")
+    if page is None:
+        errors.append(_error(["page"], _("This field is required."), "missing"))
+    elif not isinstance(page, int) or isinstance(page, bool):
+        errors.append(_error(["page"], _("Give the page id as an integer."), "int_type"))
+    consent = body.get("consent")
+    if consent is not None and not isinstance(consent, bool):
+        errors.append(_error(["consent"], _("Give consent as true or false."), "bool_type"))
+    for key in TEXT_KEYS & body.keys():
+        value = body[key]
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            errors.append(_error([key], _("Give this field as a string."), "string_type"))
+        else:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                errors.append(
+                    _error([key], _("This text contains invalid characters."), "string_unicode")
+                )
+    if errors:
+        raise Problem(422, _("Validation failed"), errors)
+    return body
+
+
+def submit_json(request):
+    """Handle one JSON appointment request; always returns a JSON response, never a 5xx
+    except 503 when the database is unavailable."""
+    try:
+        body = parse_body(request)
+    except Problem as problem:
+        return problem_response(problem.status, problem.detail, problem.errors, problem.headers)
+
+    data = {key: value for key, value in body.items() if key in TEXT_KEYS and value is not None}
+    block_id = data.pop("block", None)
+    token = data.pop("token", None)
+    if body.get("consent") is True:
+        data["consent"] = "on"
+    idempotency_key = request.META.get(IDEMPOTENCY_HEADER, "")[:200] or None
+    try:
+        outcome = submit_appointment_request(
+            data=data,
+            request=request,
+            page_id=body["page"],
+            block_id=block_id,
+            token=token,
+            idempotency_key=idempotency_key,
+        )
+    except DatabaseError:
+        return problem_response(
+            503,
+            _("The request could not be stored just now; try again."),
+            headers={"Retry-After": "60"},
+        )
+
+    if outcome.result is Result.NOT_FOUND:
+        return problem_response(404, _("There is no such appointment form."))
+    if outcome.result is Result.BAD_TOKEN:
+        return problem_response(
+            403, _("The form token is missing, invalid or expired. Fetch the form again.")
+        )
+    if outcome.result is Result.RATE_LIMITED:
+        return problem_response(
+            429,
+            _("Too many requests. Try again later."),
+            headers={"Retry-After": str(conf.APPOINTMENT_RATE_LIMIT_WINDOW)},
+        )
+    if outcome.result is Result.INVALID:
+        errors = [
+            _error(
+                [field] if field != "__all__" else [],
+                error.message % (error.params or {}),
+                error.code or "invalid",
+            )
+            for field, field_errors in outcome.form.errors.as_data().items()
+            for error in field_errors
+        ]
+        return problem_response(422, _("Validation failed"), errors)
+
+    # CREATED and SILENTLY_DROPPED answer alike; the receipt holds no personal data.
+    reference = outcome.instance.reference if outcome.instance else uuid.uuid4()
+    response = JsonResponse(
+        {
+            "status": "received",
+            "reference": str(reference),
+            "message": outcome.config.thank_you_message,
+        },
+        status=201,
+    )
+    add_never_cache_headers(response)
+    return response
