@@ -10,3 +10,9 @@ class WagtailConditionsAppConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .compat import HAS_API_V3
+
+        if HAS_API_V3:
+            from .api.v3_appointments import register
+
+            register()
