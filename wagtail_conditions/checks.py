@@ -71,14 +71,17 @@ def check_settings(app_configs, **kwargs):
                 id="wagtail_conditions.E003",
             )
         )
+    from wagtail.models import get_page_models
+
     for label in conf.INDEX_PARENT_PAGE_TYPES:
         try:
-            apps.get_model(label)
+            if apps.get_model(label) not in get_page_models():
+                raise LookupError(label)
         except (LookupError, ValueError):
             errors.append(
                 Error(
                     f"{SETTING_NAME}['INDEX_PARENT_PAGE_TYPES'] names {label!r}, "
-                    "which is not an installed model.",
+                    "which is not an installed page model.",
                     hint="Use 'app_label.ModelName' of a page model.",
                     id="wagtail_conditions.E004",
                 )

@@ -6,6 +6,7 @@ differ can build its own concrete pages on them; the concrete pages below are wh
 sites use.
 """
 
+import re
 import string
 import unicodedata
 from urllib.parse import urlencode
@@ -48,6 +49,12 @@ def _first_letter(title):
     """The A–Z letter a title is filed under ('#' for digits and symbols)."""
     decomposed = unicodedata.normalize("NFKD", title.strip())[:1].upper()
     return decomposed if decomposed in string.ascii_uppercase else "#"
+
+
+def _a_to_z_key(title):
+    """Sort key that files "Épicondylitis" with the Es, whatever the database collation."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    return (_first_letter(title), plain.casefold())
 
 
 class IndexPageMixin:
@@ -122,18 +129,22 @@ class AbstractConditionIndexPage(IndexPageMixin, Page):
         query = request.GET.get("q", "").strip()[:100]
         if query:
             # Search on the plain, indexed queryset, then filter: search backends cannot filter
-            # on many-to-many fields such as body areas.
-            matches = ConditionPage.objects.child_of(self).live().public().search(query)
+            # on many-to-many fields such as body areas. Only words reach the backend: quotes
+            # break SQLite's FTS5 syntax and NUL characters break PostgreSQL.
+            words = " ".join(re.findall(r"\w+", query))
+            matches = ConditionPage.objects.child_of(self).live().public().search(words) if words else []
             conditions = conditions.filter(pk__in=[page.pk for page in matches])
 
         letter = request.GET.get("letter", "").strip().upper()[:1]
-        if letter and letter in all_letters:
-            ids = [c.pk for c in conditions.only("pk", "title") if _first_letter(c.title) == letter]
-            conditions = conditions.filter(pk__in=ids)
-        else:
+        if letter not in all_letters:
             letter = ""
 
-        page_obj = self.paginate(request, conditions, conf.CONDITIONS_PER_PAGE)
+        # Order (and pick the letter) in Python: database collations disagree on accents.
+        rows = sorted(conditions.values_list("pk", "title"), key=lambda row: _a_to_z_key(row[1]))
+        ids = [pk for pk, title in rows if not letter or _first_letter(title) == letter]
+        page_obj = self.paginate(request, ids, conf.CONDITIONS_PER_PAGE)
+        pages = conditions.in_bulk(page_obj.object_list)
+        page_obj.object_list = [pages[pk] for pk in page_obj.object_list]
         groups = {}
         for condition in page_obj.object_list:
             groups.setdefault(_first_letter(condition.title), []).append(condition)

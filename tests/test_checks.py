@@ -1,0 +1,120 @@
+"""System checks tell a host site, with an id and a hint, how to finish wiring the package in."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from unittest import mock
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.test import SimpleTestCase, override_settings
+
+from wagtail_conditions import checks
+
+
+def ids(messages):
+    return [message.id for message in messages]
+
+
+class InstalledAppsCheckTests(SimpleTestCase):
+    def test_test_settings_have_every_required_app(self):
+        self.assertEqual(checks.check_installed_apps(None), [])
+
+    def test_missing_app_is_reported_with_e001(self):
+        installed = apps.is_installed
+        with mock.patch.object(
+            checks.apps,
+            "is_installed",
+            side_effect=lambda name: name != "wagtail_modeladmin" and installed(name),
+        ):
+            errors = checks.check_installed_apps(None)
+        self.assertEqual(ids(errors), ["wagtail_conditions.E001"])
+        self.assertIn("'wagtail_modeladmin'", errors[0].msg)
+        self.assertIn("INSTALLED_APPS", errors[0].hint)
+
+    def test_each_missing_app_is_reported(self):
+        with mock.patch.object(checks.apps, "is_installed", return_value=False):
+            errors = checks.check_installed_apps(None)
+        self.assertEqual(len(errors), len(checks.REQUIRED_APPS))
+        self.assertEqual(set(ids(errors)), {"wagtail_conditions.E001"})
+
+
+class URLCheckTests(SimpleTestCase):
+    def test_included_urls_pass(self):
+        self.assertEqual(checks.check_urls_included(None), [])
+
+    @override_settings(ROOT_URLCONF="tests.urls_without_conditions")
+    def test_urls_missing_from_root_urlconf_are_reported_with_e002(self):
+        errors = checks.check_urls_included(None)
+        self.assertEqual(ids(errors), ["wagtail_conditions.E002"])
+        self.assertIn('include("wagtail_conditions.urls")', errors[0].hint)
+
+
+class SettingsCheckTests(SimpleTestCase):
+    def test_default_settings_pass(self):
+        self.assertEqual(checks.check_settings(None), [])
+
+    @override_settings(WAGTAIL_CONDITIONS={"BASE_TEMPLATE": "no/such/template.html"})
+    def test_missing_base_template_is_reported_with_e003(self):
+        errors = checks.check_settings(None)
+        self.assertEqual(ids(errors), ["wagtail_conditions.E003"])
+        self.assertIn("'no/such/template.html'", errors[0].msg)
+
+    @override_settings(WAGTAIL_CONDITIONS={"BASE_TEMPLATE": "host_base.html"})
+    def test_existing_host_base_template_passes(self):
+        self.assertEqual(checks.check_settings(None), [])
+
+    def test_unknown_index_parent_page_type_is_reported_with_e004(self):
+        for label in ("nosuchapp.Page", "wagtailcore.NoSuchPage", "not-a-label"):
+            with self.subTest(label=label), override_settings(
+                WAGTAIL_CONDITIONS={"INDEX_PARENT_PAGE_TYPES": ["wagtailcore.Page", label]}
+            ):
+                errors = checks.check_settings(None)
+                self.assertEqual(ids(errors), ["wagtail_conditions.E004"])
+                self.assertIn(repr(label), errors[0].msg)
+
+    @override_settings(WAGTAIL_CONDITIONS={"INDEX_PARENT_PAGE_TYPES": ["wagtail_conditions.BodyArea"]})
+    def test_index_parent_type_that_is_not_a_page_is_reported_with_e004(self):
+        self.assertEqual(ids(checks.check_settings(None)), ["wagtail_conditions.E004"])
+
+    @override_settings(WAGTAIL_CONDITIONS={"INDEX_PARENT_PAGE_TYPES": ["testapp.HostPage"]})
+    def test_valid_index_parent_page_type_passes(self):
+        self.assertEqual(checks.check_settings(None), [])
+
+    @override_settings(WAGTAIL_CONDITIONS={"CONDITIONS_PER_PAGES": 10, "BASE_TEMPLTE": "x.html"})
+    def test_unknown_keys_are_reported_with_w001(self):
+        warnings = checks.check_settings(None)
+        self.assertEqual(ids(warnings), ["wagtail_conditions.W001", "wagtail_conditions.W001"])
+        self.assertIn("'BASE_TEMPLTE'", warnings[0].msg)
+        self.assertIn("'CONDITIONS_PER_PAGES'", warnings[1].msg)
+
+    def test_missing_request_context_processor_is_reported_with_w002(self):
+        templates = [
+            {**settings.TEMPLATES[0], "OPTIONS": {"context_processors": []}},
+        ]
+        with override_settings(TEMPLATES=templates):
+            self.assertEqual(ids(checks.check_settings(None)), ["wagtail_conditions.W002"])
+
+
+class ManagePyCheckTests(SimpleTestCase):
+    def test_check_command_is_clean_with_the_test_settings(self):
+        out = StringIO()
+        call_command("check", "--fail-level", "WARNING", stdout=out, stderr=out)
+        self.assertIn("System check identified no issues", out.getvalue())
+
+    def test_check_command_fails_on_a_misconfigured_site(self):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings_broken"}
+        result = subprocess.run(
+            [sys.executable, "-m", "django", "check"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=settings.BASE_DIR.rsplit(os.sep, 1)[0],
+            timeout=120,
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("wagtail_conditions.E002", result.stderr)
+        self.assertIn("wagtail_conditions.E003", result.stderr)
+        self.assertIn("wagtail_conditions.W001", result.stderr)

@@ -1,0 +1,107 @@
+"""Every user-facing string of the models goes through gettext_lazy, and the catalog is shipped."""
+
+import gettext
+import os
+import re
+from unittest import mock
+
+from django.test import SimpleTestCase
+from django.utils import translation
+from django.utils.functional import Promise
+
+import wagtail_conditions
+from wagtail_conditions.models import (
+    BodyArea,
+    ConditionIndexPage,
+    ConditionPage,
+    ConditionTherapy,
+    TherapyIndexPage,
+    TherapyPage,
+)
+
+MODELS = [BodyArea, ConditionIndexPage, ConditionPage, ConditionTherapy, TherapyIndexPage, TherapyPage]
+PAGE_MODELS = [ConditionIndexPage, ConditionPage, TherapyIndexPage, TherapyPage]
+LOCALE_DIR = os.path.join(os.path.dirname(wagtail_conditions.__file__), "locale")
+PO_FILE = os.path.join(LOCALE_DIR, "en", "LC_MESSAGES", "django.po")
+MO_FILE = os.path.join(LOCALE_DIR, "en", "LC_MESSAGES", "django.mo")
+PO_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def own_fields(model):
+    """Fields a model of ours declares (not Django's ids, nor fields of Wagtail's base classes)."""
+    inherited = set()
+    for base in model.__mro__[1:]:
+        meta = getattr(base, "_meta", None)
+        if meta is not None and not base.__module__.startswith("wagtail_conditions."):
+            inherited |= {field.name for field in meta.local_fields + meta.local_many_to_many}
+    return [
+        field
+        for field in model._meta.local_fields + model._meta.local_many_to_many
+        if not field.auto_created and field.name not in inherited
+    ]
+
+
+def model_strings():
+    """(where, string) of every verbose name, help text and page description of our models."""
+    for model in MODELS:
+        yield f"{model.__name__}.verbose_name", model._meta.verbose_name
+        yield f"{model.__name__}.verbose_name_plural", model._meta.verbose_name_plural
+        if model in PAGE_MODELS:
+            yield f"{model.__name__}.page_description", model.page_description
+        for field in own_fields(model):
+            yield f"{model.__name__}.{field.name}.verbose_name", field.verbose_name
+            if field.help_text:
+                yield f"{model.__name__}.{field.name}.help_text", field.help_text
+
+
+def catalog_msgids():
+    with open(PO_FILE, encoding="utf-8") as po:
+        text = po.read()
+    msgids = set()
+    for block in re.findall(r'^msgid ((?:".*"\n)+)', text, flags=re.MULTILINE):
+        escaped = "".join(re.findall(r'"(.*)"', block))
+        msgids.add(re.sub(r"\\(.)", lambda m: PO_ESCAPES.get(m.group(1), m.group(1)), escaped))
+    return msgids
+
+
+class LazyTranslationTests(SimpleTestCase):
+    def test_every_model_string_is_lazily_translated(self):
+        strings = list(model_strings())
+        self.assertGreater(len(strings), 40)
+        for where, value in strings:
+            with self.subTest(where=where):
+                self.assertIsInstance(value, Promise)
+
+    def test_model_strings_are_translated_when_rendered_not_at_import(self):
+        def shout(message):
+            return f"«{message.upper()}»"
+
+        field = ConditionPage._meta.get_field("alternative_names")
+        translation.gettext(".")  # load the real translations, so the patch below replaces them
+        with mock.patch.object(translation._trans, "gettext", shout):
+            self.assertEqual(str(field.verbose_name), "«ALTERNATIVE NAMES»")
+            self.assertEqual(str(ConditionPage._meta.verbose_name), "«CONDITION PAGE»")
+            self.assertEqual(str(BodyArea._meta.get_field("slug").verbose_name), "«SLUG»")
+        self.assertEqual(str(field.verbose_name), "alternative names")
+
+
+class CatalogTests(SimpleTestCase):
+    def test_english_catalog_is_committed_and_compiled(self):
+        self.assertTrue(os.path.isfile(PO_FILE), PO_FILE)
+        self.assertTrue(os.path.isfile(MO_FILE), MO_FILE)
+        with open(MO_FILE, "rb") as mo:
+            catalog = gettext.GNUTranslations(mo)
+        self.assertEqual(catalog.info().get("language"), "en")
+
+    def test_catalog_holds_every_model_string(self):
+        msgids = catalog_msgids()
+        for where, value in model_strings():
+            with self.subTest(where=where):
+                with translation.override(None):
+                    self.assertIn(str(value), msgids)
+
+    def test_catalog_holds_template_strings(self):
+        msgids = catalog_msgids()
+        for message in ("Also called:", "Conditions it helps with", "Skip to main content"):
+            with self.subTest(message=message):
+                self.assertIn(message, msgids)
