@@ -6,11 +6,26 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds import embeds
 from wagtail.embeds.blocks import EmbedBlock as WagtailEmbedBlock
+from wagtail.embeds.exceptions import EmbedException
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.models import SourceImageIOError
+from wagtail.rich_text import expand_db_html
+
+from ..api.schemas import RENDITION, struct_block_schema
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 TEMPLATE_DIR = "wagtail_conditions/blocks/"
+
+# Each block's ``get_api_representation`` is what the APIs return for it, and its
+# ``get_api_schema`` the JSON Schema of that (see api/schemas.py). Struct blocks that keep
+# Wagtail's representation need neither: their schema is derived from their children.
+
+
+def _page_url(page, context):
+    request = (context or {}).get("request")
+    return page.get_url(request=request) if page else None
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -38,6 +53,17 @@ class RichTextBlock(blocks.RichTextBlock):
         label = _("Text")
         template = TEMPLATE_DIR + "rich_text_block.html"
 
+    def get_api_representation(self, value, context=None):
+        # Display HTML whatever the API's rich text format: it is what the schema promises.
+        return expand_db_html(value.source) if value else ""
+
+    def get_api_schema(self):
+        return {
+            "type": "string",
+            "contentMediaType": "text/html",
+            "description": "HTML, with links to pages and documents pointing at their URLs.",
+        }
+
 
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("Image"))
@@ -51,10 +77,60 @@ class ImageBlock(blocks.StructBlock):
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
 
+    #: Renditions the API gives for each image, by name (Wagtail filter specs). The top-level
+    #: ``url``, ``width`` and ``height`` are the "default" one's, which the HTML template shows.
+    api_renditions = {"default": "width-800", "thumbnail": "fill-400x300", "large": "width-1600"}
+
     class Meta:
         icon = "image"
         label = _("Image")
         template = TEMPLATE_DIR + "image_block.html"
+
+    def get_api_representation(self, value, context=None):
+        image = value.get("image")
+        if image is None:
+            return None
+        try:
+            found = image.get_renditions(*self.api_renditions.values())
+            sizes = {}
+            for name, spec in self.api_renditions.items():
+                # SVGs have their specs rewritten, so look those up one by one.
+                rendition = found.get(spec) or image.get_rendition(spec)
+                sizes[name] = {
+                    "url": rendition.url,
+                    "width": rendition.width,
+                    "height": rendition.height,
+                }
+        except SourceImageIOError:
+            return None
+        return {
+            "id": image.pk,
+            **sizes.pop("default"),
+            "alt": value["alt_text"],
+            "caption": value["caption"],
+            "renditions": sizes,
+        }
+
+    def get_api_schema(self):
+        others = [name for name in self.api_renditions if name != "default"]
+        image = {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                **RENDITION["properties"],
+                "alt": {"type": "string"},
+                "caption": {"type": "string"},
+                "renditions": {
+                    "type": "object",
+                    "properties": {name: RENDITION for name in others},
+                    "required": others,
+                    "additionalProperties": False,
+                },
+            },
+            "required": ["id", *RENDITION["required"], "alt", "caption", "renditions"],
+            "additionalProperties": False,
+        }
+        return {"anyOf": [image, {"type": "null", "description": "The image no longer exists."}]}
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -106,6 +182,49 @@ class EmbedBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video or media")
         template = TEMPLATE_DIR + "embed_block.html"
+
+    def get_api_representation(self, value, context=None):
+        media = value.get("embed")
+        embed = None
+        if media:
+            try:
+                embed = embeds.get_embed(media.url, media.max_width, media.max_height)
+            except EmbedException:
+                pass  # As on the page: nothing to show.
+        return {
+            "url": media.url if media else "",
+            "title": value["title"],
+            "caption": value["caption"],
+            "html": embed.html if embed else "",
+            "provider_name": (embed.provider_name or None) if embed else None,
+            "thumbnail_url": (embed.thumbnail_url or None) if embed else None,
+            "width": embed.width if embed else None,
+            "height": embed.height if embed else None,
+        }
+
+    def get_api_schema(self):
+        optional_string = {"type": ["string", "null"]}
+        optional_integer = {"type": ["integer", "null"]}
+        properties = {
+            "url": {"type": "string", "description": "The media's address."},
+            "title": {"type": "string", "description": "Describes the media for screen readers."},
+            "caption": {"type": "string"},
+            "html": {
+                "type": "string",
+                "contentMediaType": "text/html",
+                "description": "The provider's embed code; empty if the media cannot be embedded.",
+            },
+            "provider_name": optional_string,
+            "thumbnail_url": optional_string,
+            "width": optional_integer,
+            "height": optional_integer,
+        }
+        return {
+            "type": "object",
+            "properties": properties,
+            "required": list(properties),
+            "additionalProperties": False,
+        }
 
 
 class FAQItemBlock(blocks.StructBlock):
@@ -161,6 +280,17 @@ class PageLinkBlock(blocks.StructBlock):
         label = _("Page on this site")
         value_class = _LinkStructValue
 
+    def get_api_representation(self, value, context=None):
+        page = value.get("page")
+        return {
+            "page": page.pk if page else None,
+            "url": _page_url(page, context) or "",
+            "text": value.text,
+        }
+
+    def get_api_schema(self):
+        return _link_schema(page={"type": ["integer", "null"], "description": "The page's id."})
+
 
 class DocumentLinkBlock(blocks.StructBlock):
     document = DocumentChooserBlock(label=_("Document"))
@@ -175,6 +305,21 @@ class DocumentLinkBlock(blocks.StructBlock):
         label = _("Document")
         value_class = _LinkStructValue
 
+    def get_api_representation(self, value, context=None):
+        document = value.get("document")
+        return {
+            "document": document.pk if document else None,
+            "url": document.url if document else "",
+            "text": value.text,
+            "file_extension": document.file_extension if document else "",
+        }
+
+    def get_api_schema(self):
+        return _link_schema(
+            document={"type": ["integer", "null"], "description": "The document's id."},
+            file_extension={"type": "string", "description": "For example 'pdf'."},
+        )
+
 
 class ExternalLinkBlock(blocks.StructBlock):
     url = blocks.URLBlock(label=_("Web address"))
@@ -184,6 +329,26 @@ class ExternalLinkBlock(blocks.StructBlock):
         icon = "link-external"
         label = _("Other website")
         value_class = _LinkStructValue
+
+    def get_api_representation(self, value, context=None):
+        return {"url": value.url, "text": value.text}
+
+    def get_api_schema(self):
+        return _link_schema()
+
+
+def _link_schema(**properties):
+    properties = {
+        **properties,
+        "url": {"type": "string", "description": "Where the link goes; never empty in a list."},
+        "text": {"type": "string"},
+    }
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
 
 
 class LinkStreamBlock(blocks.StreamBlock):
@@ -200,6 +365,19 @@ class LinksListBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("List of links")
         template = TEMPLATE_DIR + "links_list_block.html"
+
+    def get_api_representation(self, value, context=None):
+        representation = super().get_api_representation(value, context)
+        # As on the page, links to deleted pages and documents are left out.
+        representation["links"] = [link for link in representation["links"] if link["value"]["url"]]
+        return representation
+
+    def get_api_schema(self):
+        schema = struct_block_schema(self)
+        links = dict(schema["properties"]["links"])
+        links.pop("minItems", None)  # Leaving out dead links may leave none.
+        schema["properties"] = {**schema["properties"], "links": links}
+        return schema
 
 
 class CallToActionBlock(blocks.StructBlock):
@@ -241,6 +419,36 @@ class CallToActionBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         context["href"] = value["page"].url if value.get("page") else value.get("url")
         return context
+
+    def get_api_representation(self, value, context=None):
+        page = value.get("page")
+        return {
+            "heading": value["heading"],
+            "text": value["text"],
+            "button_label": value["button_label"],
+            "href": _page_url(page, context) if page else (value.get("url") or None),
+            "page": page.pk if page else None,
+        }
+
+    def get_api_schema(self):
+        children = struct_block_schema(self)["properties"]
+        properties = {
+            "heading": children["heading"],
+            "text": children["text"],
+            "button_label": children["button_label"],
+            "href": {
+                "type": ["string", "null"],
+                "description": "Where the button goes: the page's URL or the address entered; "
+                "null if the linked page no longer exists.",
+            },
+            "page": {"type": ["integer", "null"], "description": "The linked page's id, if any."},
+        }
+        return {
+            "type": "object",
+            "properties": properties,
+            "required": list(properties),
+            "additionalProperties": False,
+        }
 
 
 class BodyStreamBlock(blocks.StreamBlock):

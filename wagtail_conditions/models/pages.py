@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -24,10 +25,19 @@ from wagtail.admin.panels import (
     PageChooserPanel,
     TabbedInterface,
 )
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from ..api.serializers import (
+    BodyAreasField,
+    LinkedConditionsField,
+    LinkedTherapiesField,
+    SectionsField,
+    StringListField,
+    stream_field_serializer,
+)
 from ..blocks import SectionStreamBlock
 from ..conf import conf
 from .taxonomy import BodyArea
@@ -100,6 +110,7 @@ class AbstractConditionIndexPage(IndexPageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
+    api_fields = [APIField("intro")]
 
     page_description = _("Lists the conditions the clinic treats, A to Z, with a search box.")
 
@@ -284,6 +295,24 @@ class AbstractConditionPage(ContentPageMixin, Page):
         index.RelatedFields("body_areas", [index.SearchField("name")]),
     ]
 
+    # Read by Wagtail's API v2 and v3; see wagtail_conditions/api/.
+    api_fields = [
+        APIField("summary"),
+        APIField("alternative_names", serializer=StringListField(source="alternative_names_list")),
+        APIField("body_areas", serializer=BodyAreasField()),
+        APIField("sections", serializer=SectionsField()),
+        APIField("overview", serializer=stream_field_serializer(overview)),
+        APIField("causes", serializer=stream_field_serializer(causes)),
+        APIField("symptoms", serializer=stream_field_serializer(symptoms)),
+        APIField("urgent_care", serializer=stream_field_serializer(urgent_care)),
+        APIField("treatment", serializer=stream_field_serializer(treatment)),
+        APIField("approach_benefits", serializer=stream_field_serializer(approach_benefits)),
+        APIField("resources", serializer=stream_field_serializer(resources)),
+        APIField("therapies", serializer=LinkedTherapiesField()),
+        APIField("last_reviewed"),
+        APIField("next_review_due"),
+    ]
+
     page_description = _(
         "A health condition the clinic treats: causes, symptoms, treatment and linked therapies."
     )
@@ -319,6 +348,41 @@ class AbstractConditionPage(ContentPageMixin, Page):
         context["therapy_links"] = list(self.get_therapy_links())
         context["sections"] = self.get_section_list()
         return context
+
+    @classmethod
+    def prefetch_api_data(cls, pages):
+        """Fetch the rows the API fields read, for all ``pages`` at once. Pages already done, and
+        pages holding unsaved relations (previews, revisions), are left alone."""
+        pages = [
+            page
+            for page in pages
+            if page.pk
+            and not hasattr(page, "_api_therapy_links")
+            and not getattr(page, "_cluster_related_objects", None)
+        ]
+        if pages:
+            prefetch_related_objects(
+                pages,
+                Prefetch("body_areas", queryset=BodyArea.objects.all(), to_attr="_api_body_areas"),
+                Prefetch(
+                    "therapy_links",
+                    # The rows of get_therapy_links().
+                    queryset=ConditionTherapy.objects.filter(therapy__live=True)
+                    .select_related("therapy")
+                    .order_by("sort_order"),
+                    to_attr="_api_therapy_links",
+                ),
+            )
+
+    def get_api_body_areas(self):
+        if hasattr(self, "_api_body_areas"):
+            return self._api_body_areas
+        return list(self.body_areas.all())
+
+    def get_api_therapy_links(self):
+        if hasattr(self, "_api_therapy_links"):
+            return self._api_therapy_links
+        return list(self.get_therapy_links())
 
 
 class ConditionTherapy(Orderable):
@@ -368,6 +432,7 @@ class AbstractTherapyIndexPage(IndexPageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
+    api_fields = [APIField("intro")]
 
     page_description = _("Lists the therapies the clinic offers.")
 
@@ -433,6 +498,16 @@ class AbstractTherapyPage(ContentPageMixin, Page):
         index.SearchField("contraindications"),
     ]
 
+    # Read by Wagtail's API v2 and v3; see wagtail_conditions/api/.
+    api_fields = [
+        APIField("summary"),
+        APIField("session_length"),
+        APIField("body", serializer=stream_field_serializer(body)),
+        APIField("what_to_expect", serializer=stream_field_serializer(what_to_expect)),
+        APIField("contraindications", serializer=stream_field_serializer(contraindications)),
+        APIField("conditions", serializer=LinkedConditionsField()),
+    ]
+
     page_description = _(
         "A therapy the clinic offers. The conditions it treats are listed automatically."
     )
@@ -457,6 +532,29 @@ class AbstractTherapyPage(ContentPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["conditions"] = list(self.get_conditions())
         return context
+
+    @classmethod
+    def prefetch_api_data(cls, pages):
+        """Fetch the conditions the API lists, for all ``pages`` at once."""
+        pages = [page for page in pages if page.pk and not hasattr(page, "_api_condition_links")]
+        if pages:
+            conditions = ConditionPage.objects.live().public()
+            prefetch_related_objects(
+                pages,
+                Prefetch(
+                    "condition_links",
+                    # The pages of get_conditions(), through their links.
+                    queryset=ConditionTherapy.objects.filter(condition__in=conditions)
+                    .select_related("condition")
+                    .order_by("condition__title", "condition_id"),
+                    to_attr="_api_condition_links",
+                ),
+            )
+
+    def get_api_conditions(self):
+        if hasattr(self, "_api_condition_links"):
+            return [link.condition for link in self._api_condition_links]
+        return list(self.get_conditions())
 
 
 class ConditionIndexPage(AbstractConditionIndexPage):

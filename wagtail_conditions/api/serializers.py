@@ -1,0 +1,152 @@
+"""
+DRF serializer fields behind our pages' ``api_fields``.
+
+API v2 uses them like any serializer field. API v3 (Wagtail 8) calls them through its v2
+compatibility layer, with no request in their context, and types each by the return annotation
+of its ``to_representation``: the annotations below carry our JSON Schemas into the OpenAPI
+document (see ``v3.py``). On Wagtail 7.4 they are plain ``Any``, which nothing reads.
+
+Fields that read related rows have the page model fetch them for every page of the response at
+once (``prefetch_api_data``), so a listing costs the same number of queries for 1 page or 20.
+"""
+
+from importlib.util import find_spec
+from typing import Any
+
+from django.db.models import Model
+from rest_framework import serializers
+
+from . import schemas
+
+if find_spec("wagtail.api.v3"):
+    from .v3 import json_schema_type, stream_type
+else:  # Wagtail < 8 has API v2 only.
+
+    def json_schema_type(name, schema):
+        return Any
+
+    def stream_type(stream_block):
+        return list[Any]
+
+
+BodyArea = json_schema_type("WagtailConditionsBodyArea", schemas.BODY_AREA)
+LinkedTherapy = json_schema_type("WagtailConditionsLinkedTherapy", schemas.LINKED_THERAPY)
+LinkedCondition = json_schema_type("WagtailConditionsLinkedCondition", schemas.LINKED_CONDITION)
+Section = json_schema_type("WagtailConditionsSection", schemas.SECTION)
+
+
+class ReadOnlyField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+
+class StringListField(ReadOnlyField):
+    """A list of strings, read from the attribute named by ``source``."""
+
+    def to_representation(self, value) -> list[str]:
+        return [str(item) for item in value]
+
+
+class PageField(ReadOnlyField):
+    """A field computed from the whole page, its related rows fetched for the whole response."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        prefetch = getattr(instance, "prefetch_api_data", None)
+        if prefetch is not None:
+            prefetch(self.response_pages(instance))
+        return super().get_attribute(instance)
+
+    def response_pages(self, page):
+        """The pages serialized along with ``page``: a listing's results, or ``page`` alone."""
+        results = getattr(self.root, "instance", None)
+        if results is None or isinstance(results, Model):
+            return [page]
+        # A listing: the list serializer is iterating over ``results``, already fetched.
+        try:
+            pages = [item for item in results if type(item) is type(page)]
+        except TypeError:
+            return [page]
+        return pages if page in pages else [page]
+
+
+def linked_page(page, request):
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "slug": page.slug,
+        "url": page.get_url(request=request),
+        "summary": page.summary,
+    }
+
+
+class BodyAreasField(PageField):
+    def to_representation(self, page) -> list[BodyArea]:
+        return [
+            {"id": area.pk, "name": area.name, "slug": area.slug}
+            for area in page.get_api_body_areas()
+        ]
+
+
+class LinkedTherapiesField(PageField):
+    def to_representation(self, page) -> list[LinkedTherapy]:
+        request = self.context.get("request")
+        return [
+            {**linked_page(link.therapy, request), "note": link.note}
+            for link in page.get_api_therapy_links()
+        ]
+
+
+class LinkedConditionsField(PageField):
+    def to_representation(self, page) -> list[LinkedCondition]:
+        request = self.context.get("request")
+        return [linked_page(condition, request) for condition in page.get_api_conditions()]
+
+
+class SectionsField(PageField):
+    def to_representation(self, page) -> list[Section]:
+        return [
+            {"name": name, "heading": str(heading)}
+            for name, heading, _value in page.get_section_list()
+        ]
+
+
+class StreamBlockField(ReadOnlyField):
+    """A StreamField as its blocks' API representation, as Wagtail's own serializer gives it,
+    with the page in the blocks' context (``context["page"]``) as templates have it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, page):
+        value = getattr(page, self.field_name)
+        context = {**self.context, "page": page}
+        return value.stream_block.get_api_representation(value, context=context)
+
+
+_stream_field_classes = {}
+
+
+def stream_field_serializer(field):
+    """The serializer field for StreamField ``field`` (or for a StreamBlock instance), typed in
+    API v3 by the blocks it allows. Use it in ``api_fields`` for any StreamField of our blocks:
+    ``APIField("body", serializer=stream_field_serializer(body))``."""
+    stream_block = getattr(field, "stream_block", field)
+    block_class = type(stream_block)
+    if block_class not in _stream_field_classes:
+        annotation = stream_type(stream_block)
+
+        def to_representation(self, page) -> annotation:
+            return StreamBlockField.to_representation(self, page)
+
+        _stream_field_classes[block_class] = type(
+            f"{block_class.__name__}Field",
+            (StreamBlockField,),
+            {"__module__": __name__, "to_representation": to_representation},
+        )
+    return _stream_field_classes[block_class]()

@@ -1,0 +1,39 @@
+"""
+A ready-made Wagtail API v2 router with the pages, images and documents endpoints.
+
+A host site adds it to its URLconf, before Wagtail's catch-all ``include(wagtail_urls)``::
+
+    from wagtail_conditions.api.v2 import api_router
+
+    urlpatterns = [
+        ...
+        path("api/v2/", api_router.urls),
+        ...
+    ]
+
+with ``"wagtail.api.v2"`` and ``"rest_framework"`` in ``INSTALLED_APPS``. A site with a router
+of its own needs nothing from here, as our page types declare ``api_fields`` that Wagtail's
+``PagesAPIViewSet`` reads; registering the ``PagesAPIViewSet`` below instead keeps its listings
+at a fixed number of queries.
+"""
+
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+
+class PagesAPIViewSet(WagtailPagesAPIViewSet):
+    """Wagtail's pages endpoint, fetching each page's locale with the page.
+
+    Wagtail's own reads ``meta.locale`` with one query per listed page of a given ``type``.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("locale")
+
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("images", ImagesAPIViewSet)
+api_router.register_endpoint("documents", DocumentsAPIViewSet)
