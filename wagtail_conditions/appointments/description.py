@@ -1,0 +1,201 @@
+"""
+The self-describing API representation of an appointment form block: what a headless front
+end needs to render the form and submit it to the JSON endpoint, derived from the same
+``AppointmentRequestForm`` the pipeline validates with, so the two cannot disagree.
+"""
+
+import datetime
+import time
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..conf import conf
+from .forms import HONEYPOT_FIELD, AppointmentRequestForm
+from .spam import make_form_token
+
+FIELD_TYPES = {
+    "name": "text",
+    "email": "email",
+    "phone": "tel",
+    "preferred_date": "date",
+    "preferred_time": "radio",
+    "patient_status": "radio",
+    "reason": "textarea",
+    "consent": "checkbox",
+}
+
+
+def _describe_field(name, field, config):
+    description = {
+        "name": name,
+        "type": FIELD_TYPES[name],
+        "label": str(field.label),
+        "help_text": str(field.help_text or ""),
+        "required": bool(field.required),
+        "max_length": getattr(field, "max_length", None),
+        "min": None,
+        "max": None,
+        "autocomplete": field.widget.attrs.get("autocomplete"),
+        "choices": [],
+        "link_url": None,
+        "link_text": None,
+    }
+    if name == "preferred_date":
+        today = timezone.localdate()
+        description["min"] = today.isoformat()
+        horizon = today + datetime.timedelta(days=conf.APPOINTMENT_BOOKING_HORIZON_DAYS)
+        description["max"] = horizon.isoformat()
+    if hasattr(field, "choices") and FIELD_TYPES[name] == "radio":
+        description["choices"] = [
+            {"value": str(value), "label": str(label)} for value, label in field.choices
+        ]
+    if name == "consent" and config.privacy_url:
+        description["link_url"] = config.privacy_url
+        description["link_text"] = _("Read our privacy notice")
+    return description
+
+
+def describe_form(block, value, page, block_id, *, request=None):
+    site = page.get_site() if page is not None else None
+    config = block.get_config(value, page, block_id or "", site=site)
+    form = AppointmentRequestForm(config=config)
+    submit = None
+    if page is not None and block_id:
+        path = reverse("wagtail_conditions:appointment_api_submit")
+        issued = time.time()
+        submit = {
+            "url": request.build_absolute_uri(path) if request is not None else path,
+            "method": "POST",
+            "content_type": "application/json",
+            "page": page.pk,
+            "block": block_id,
+            "token": make_form_token(page.pk, block_id, now=issued),
+            "token_expires_at": datetime.datetime.fromtimestamp(
+                int(issued) + conf.APPOINTMENT_TOKEN_MAX_AGE, tz=datetime.UTC
+            ).isoformat(),
+            "honeypot_field": HONEYPOT_FIELD,
+        }
+    return {
+        "heading": str(value.get("heading") or ""),
+        "intro": str(value.get("intro") or ""),
+        "booking_notice": str(value.get("booking_notice") or ""),
+        "button_label": str(value.get("button_label") or ""),
+        "thank_you_message": config.thank_you_message,
+        "anchor": config.anchor,
+        "consent": {"text": config.consent_text, "privacy_url": config.privacy_url or None},
+        "fields": [_describe_field(name, field, config) for name, field in form.fields.items()],
+        "submit": submit,
+    }
+
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+FORM_DESCRIPTION_SCHEMA = {
+    "type": "object",
+    "description": "An appointment request form: render its fields, then POST them as JSON "
+    "to submit.url with submit.page, submit.block and submit.token.",
+    "properties": {
+        "heading": {"type": "string"},
+        "intro": {"type": "string"},
+        "booking_notice": {"type": "string"},
+        "button_label": {"type": "string"},
+        "thank_you_message": {"type": "string"},
+        "anchor": {"type": "string"},
+        "consent": {
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "privacy_url": _NULLABLE_STRING},
+            "required": ["text", "privacy_url"],
+            "additionalProperties": False,
+        },
+        "fields": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"enum": list(FIELD_TYPES)},
+                    "type": {"enum": sorted(set(FIELD_TYPES.values()))},
+                    "label": {"type": "string"},
+                    "help_text": {"type": "string"},
+                    "required": {"type": "boolean"},
+                    "max_length": {"type": ["integer", "null"]},
+                    "min": {**_NULLABLE_STRING, "description": "Earliest date (YYYY-MM-DD)."},
+                    "max": {**_NULLABLE_STRING, "description": "Latest date (YYYY-MM-DD)."},
+                    "autocomplete": _NULLABLE_STRING,
+                    "choices": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "value": {"type": "string"},
+                                "label": {"type": "string"},
+                            },
+                            "required": ["value", "label"],
+                            "additionalProperties": False,
+                        },
+                    },
+                    "link_url": _NULLABLE_STRING,
+                    "link_text": _NULLABLE_STRING,
+                },
+                "required": [
+                    "name",
+                    "type",
+                    "label",
+                    "help_text",
+                    "required",
+                    "max_length",
+                    "min",
+                    "max",
+                    "autocomplete",
+                    "choices",
+                    "link_url",
+                    "link_text",
+                ],
+                "additionalProperties": False,
+            },
+        },
+        "submit": {
+            "description": "Null when the form's page is unknown to the serializer.",
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "url": {"type": "string"},
+                        "method": {"const": "POST"},
+                        "content_type": {"const": "application/json"},
+                        "page": {"type": "integer"},
+                        "block": {"type": "string"},
+                        "token": {"type": "string"},
+                        "token_expires_at": {"type": "string", "format": "date-time"},
+                        "honeypot_field": {"type": "string"},
+                    },
+                    "required": [
+                        "url",
+                        "method",
+                        "content_type",
+                        "page",
+                        "block",
+                        "token",
+                        "token_expires_at",
+                        "honeypot_field",
+                    ],
+                    "additionalProperties": False,
+                },
+            ],
+        },
+    },
+    "required": [
+        "heading",
+        "intro",
+        "booking_notice",
+        "button_label",
+        "thank_you_message",
+        "anchor",
+        "consent",
+        "fields",
+        "submit",
+    ],
+    "additionalProperties": False,
+}
