@@ -12,3 +12,21 @@ try:
     HAS_API_V3 = True
 except ImportError:  # Wagtail < 8
     HAS_API_V3 = False
+
+
+class _NoHeadlessPreview:
+    pass
+
+
+def _headless_preview_mixin():
+    # wagtail-headless-preview is optional: when a site installs it, our concrete pages
+    # preview in the site's decoupled front end. The mixin adds methods only, no fields, so
+    # the migrations are the same either way.
+    if "wagtail_headless_preview" in settings.INSTALLED_APPS:
+        from wagtail_headless_preview.models import HeadlessPreviewMixin
+
+        return HeadlessPreviewMixin
+    return _NoHeadlessPreview
+
+
+HeadlessPreviewMixin = _headless_preview_mixin()

@@ -39,6 +39,7 @@ from ..api.serializers import (
     stream_field_serializer,
 )
 from ..blocks import SectionStreamBlock
+from ..compat import HeadlessPreviewMixin
 from ..conf import conf
 from .taxonomy import BodyArea
 
@@ -557,7 +558,7 @@ class AbstractTherapyPage(ContentPageMixin, Page):
         return list(self.get_conditions())
 
 
-class ConditionIndexPage(AbstractConditionIndexPage):
+class ConditionIndexPage(HeadlessPreviewMixin, AbstractConditionIndexPage):
     subpage_types = ["wagtail_conditions.ConditionPage"]
     template = "wagtail_conditions/condition_index_page.html"
 
@@ -566,7 +567,7 @@ class ConditionIndexPage(AbstractConditionIndexPage):
         verbose_name_plural = _("condition index pages")
 
 
-class ConditionPage(AbstractConditionPage):
+class ConditionPage(HeadlessPreviewMixin, AbstractConditionPage):
     parent_page_types = ["wagtail_conditions.ConditionIndexPage"]
     subpage_types = []
     template = "wagtail_conditions/condition_page.html"
@@ -576,7 +577,7 @@ class ConditionPage(AbstractConditionPage):
         verbose_name_plural = _("condition pages")
 
 
-class TherapyIndexPage(AbstractTherapyIndexPage):
+class TherapyIndexPage(HeadlessPreviewMixin, AbstractTherapyIndexPage):
     subpage_types = ["wagtail_conditions.TherapyPage"]
     template = "wagtail_conditions/therapy_index_page.html"
 
@@ -585,7 +586,7 @@ class TherapyIndexPage(AbstractTherapyIndexPage):
         verbose_name_plural = _("therapy index pages")
 
 
-class TherapyPage(AbstractTherapyPage):
+class TherapyPage(HeadlessPreviewMixin, AbstractTherapyPage):
     parent_page_types = ["wagtail_conditions.TherapyIndexPage"]
     subpage_types = []
     template = "wagtail_conditions/therapy_page.html"
