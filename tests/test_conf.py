@@ -8,7 +8,7 @@ from wagtail_conditions.conf import DEFAULTS, conf
 class ConfTests(SimpleTestCase):
     def test_defaults_apply_when_the_site_sets_nothing(self):
         self.assertEqual(conf.BASE_TEMPLATE, "wagtail_conditions/base.html")
-        self.assertEqual(conf.INDEX_PARENT_PAGE_TYPES, ["wagtailcore.Page"])
+        self.assertIsNone(conf.INDEX_PARENT_PAGE_TYPES)
         self.assertEqual(conf.CONDITIONS_PER_PAGE, 50)
         self.assertEqual(conf.THERAPIES_PER_PAGE, 50)
 

@@ -36,11 +36,15 @@ CONDITION_SECTIONS = [
 class PageTypeRulesTests(WagtailPageTestCase):
     def test_condition_index_can_be_created_under_a_plain_page(self):
         self.assertCanCreateAt(Page, ConditionIndexPage)
-        self.assertAllowedParentPageTypes(ConditionIndexPage, {Page})
+        parents = set(ConditionIndexPage.allowed_parent_page_models())
+        self.assertTrue({Page, HostPage} <= parents)
+        self.assertFalse({ConditionPage, TherapyPage, ConditionIndexPage} & parents)
 
     def test_therapy_index_can_be_created_under_a_plain_page(self):
         self.assertCanCreateAt(Page, TherapyIndexPage)
-        self.assertAllowedParentPageTypes(TherapyIndexPage, {Page})
+        parents = set(TherapyIndexPage.allowed_parent_page_models())
+        self.assertTrue({Page, HostPage} <= parents)
+        self.assertFalse({ConditionPage, TherapyPage, ConditionIndexPage} & parents)
 
     def test_condition_index_only_holds_condition_pages(self):
         self.assertAllowedSubpageTypes(ConditionIndexPage, {ConditionPage})
@@ -64,9 +68,10 @@ class PageTypeRulesTests(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(ConditionPage, set())
         self.assertAllowedSubpageTypes(TherapyPage, set())
 
-    def test_index_pages_cannot_be_created_under_a_host_page_by_default(self):
-        self.assertCanNotCreateAt(HostPage, ConditionIndexPage)
-        self.assertCanNotCreateAt(HostPage, TherapyIndexPage)
+    def test_index_pages_can_be_created_under_any_page_type_by_default(self):
+        self.assertCanCreateAt(HostPage, ConditionIndexPage)
+        self.assertCanCreateAt(HostPage, TherapyIndexPage)
+        self.assertCanCreateAt(Page, ConditionIndexPage)
 
     @override_settings(WAGTAIL_CONDITIONS={"INDEX_PARENT_PAGE_TYPES": ["testapp.HostPage"]})
     def test_index_parent_page_types_setting_changes_the_allowed_parents(self):

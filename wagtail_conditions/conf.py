@@ -15,8 +15,9 @@ SETTING_NAME = "WAGTAIL_CONDITIONS"
 DEFAULTS = {
     # Template every public page extends; it must define a ``content`` block.
     "BASE_TEMPLATE": "wagtail_conditions/base.html",
-    # Page types (``app_label.ModelName``) under which the two index pages may be created.
-    "INDEX_PARENT_PAGE_TYPES": ["wagtailcore.Page"],
+    # Page types (``app_label.ModelName``) under which the two index pages may be created;
+    # None allows any page type.
+    "INDEX_PARENT_PAGE_TYPES": None,
     # Conditions listed per page of a condition index.
     "CONDITIONS_PER_PAGE": 50,
     # Therapies listed per page of a therapy index.

@@ -76,7 +76,10 @@ class IndexPageMixin:
         # Read the setting on each call (not once at import) so sites and tests can change it.
         from wagtail.coreutils import resolve_model_string
 
-        return [resolve_model_string(label) for label in conf.INDEX_PARENT_PAGE_TYPES]
+        labels = conf.INDEX_PARENT_PAGE_TYPES
+        if labels is None:
+            return super().clean_parent_page_models()  # any page type, as Wagtail's default
+        return [resolve_model_string(label) for label in labels]
 
     @staticmethod
     def paginate(request, items, per_page):
