@@ -79,3 +79,30 @@ def link_therapies(condition, therapies, note="Helps."):
         ConditionTherapy.objects.create(
             condition=condition, therapy=therapy, note=note, sort_order=order
         )
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class AppointmentRequestFactory(factory.django.DjangoModelFactory):
+    """An appointment request as the pipeline stores it (created directly, no form)."""
+
+    name = factory.Sequence(lambda n: f"Patient {n}")
+    email = factory.Sequence(lambda n: f"patient{n}@example.com")
+    phone = "+44 20 7946 0000"
+    reason = "Back pain after lifting."
+    topic = "Muscle spasms"
+    source_page_title = "Muscle spasms"
+    block_id = "form-1"
+    consent_text = "I agree to the clinic keeping these details."
+    consent_given_at = factory.LazyFunction(_now)
+    privacy_notice_version = "2026-01"
+    recipients = "desk@clinic.example"
+    notification_status = "sent"
+    submission_key = factory.Sequence(lambda n: f"test-submission-{n}")
+
+    class Meta:
+        model = "wagtail_conditions.AppointmentRequest"

@@ -1,7 +1,11 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail_modeladmin.options import modeladmin_register
 
+from .inbox import audit as inbox_audit
+from .inbox.modeladmin import AppointmentRequestAdmin
 from .models import BodyArea
 
 
@@ -17,3 +21,9 @@ class BodyAreaViewSet(SnippetViewSet):
 
 
 register_snippet(BodyAreaViewSet)
+
+
+# The appointment request inbox: wagtail-modeladmin registration only; the logic (permissions,
+# exports, status changes, audit log) lives in wagtail_conditions.inbox.
+modeladmin_register(AppointmentRequestAdmin)
+hooks.register("register_log_actions", inbox_audit.register_log_actions)

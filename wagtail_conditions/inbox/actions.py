@@ -1,0 +1,101 @@
+"""
+What staff and maintenance commands do to appointment requests, each writing its audit entry
+in the same transaction as the change. These functions check no permissions: the admin views
+and management commands that call them do.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import LogContext
+
+from ..models import AppointmentRequest
+from . import audit
+
+DELETE_BATCH_SIZE = 1000
+
+
+def save_edit(form, *, user, previous_status):
+    """Save a staff edit form (status, staff notes) and log it once."""
+    with transaction.atomic():
+        instance = form.save()
+        audit.log_edit(instance, user=user, previous_status=previous_status)
+    return instance
+
+
+def change_status(queryset, status, *, user):
+    """
+    Set ``status`` on every request in ``queryset``. Requests already in that status are left
+    alone; each one that changes gets one audit entry. Returns how many changed.
+    """
+    status = AppointmentRequest.Status(status)
+    with transaction.atomic(), LogContext(user=user):
+        changing = list(
+            queryset.order_by().exclude(status=status).select_for_update().only("pk", "status")
+        )
+        if not changing:
+            return 0
+        AppointmentRequest.objects.filter(pk__in=[obj.pk for obj in changing]).update(
+            status=status, updated_at=timezone.now()
+        )
+        for obj in changing:
+            audit.log_status_change(obj, user=user, old=obj.status, new=status.value)
+    return len(changing)
+
+
+def delete_request(instance, *, user):
+    with transaction.atomic():
+        audit.log_delete(instance, user=user)
+        instance.delete()
+
+
+def retry_notification(instance, *, user=None):
+    """Send a request's notification again; returns the new notification status."""
+    from ..appointments.notifications import send_notifications
+
+    result = send_notifications(instance.pk)
+    if result is not None:
+        audit.log_retry(instance, user=user, result=result)
+    return result
+
+
+def _delete_in_batches(queryset):
+    # Batches keep memory flat when Django has to load rows to send delete signals.
+    deleted = 0
+    while True:
+        pks = list(queryset.order_by("pk").values_list("pk", flat=True)[:DELETE_BATCH_SIZE])
+        if not pks:
+            return deleted
+        AppointmentRequest.objects.filter(pk__in=pks).delete()
+        deleted += len(pks)
+
+
+def retention_cutoff(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def purge(cutoff, *, user=None):
+    """Delete every request received before ``cutoff``; one audit entry. Returns the count."""
+    with transaction.atomic():
+        count = _delete_in_batches(AppointmentRequest.objects.filter(created_at__lt=cutoff))
+        if count:
+            audit.log_many(
+                audit.PURGE,
+                user=user,
+                count=count,
+                before=timezone.localtime(cutoff).date().isoformat(),
+            )
+    return count
+
+
+def erase_person(email, *, user=None):
+    """
+    Delete every request made with ``email`` (case-insensitive); one audit entry, holding the
+    count only. Returns the count.
+    """
+    with transaction.atomic():
+        count = _delete_in_batches(AppointmentRequest.objects.for_email(email))
+        if count:
+            audit.log_many(audit.ERASE, user=user, count=count)
+    return count

@@ -1,0 +1,254 @@
+"""
+modeladmin views of the inbox: thin subclasses that check ``InboxPermissionHelper`` and hand
+the work to ``inbox.actions``, ``inbox.exports`` and ``inbox.audit``.
+"""
+
+import datetime
+
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.template.defaultfilters import yesno
+from django.template.response import TemplateResponse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from wagtail.admin import messages
+from wagtail.log_actions import registry as log_registry
+from wagtail_modeladmin.views import (
+    DeleteView,
+    EditView,
+    HistoryView,
+    IndexView,
+    InspectView,
+    InstanceSpecificView,
+    WMABaseView,
+)
+
+from ...models import AppointmentRequest
+from .. import actions, audit, exports
+
+MAX_BULK_IDS = 1000
+
+
+class InboxIndexView(IndexView):
+    def dispatch(self, request, *args, **kwargs):
+        # PostgreSQL rejects NUL in a query (a 500); no search or filter value needs one.
+        if any("\x00" in key + value for key, values in request.GET.lists() for value in values):
+            messages.error(request, _("That search is not valid; showing all requests."))
+            return redirect(self.index_url)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except IncorrectLookupParameters:
+            messages.error(request, _("That filter is not available; showing all requests."))
+            return redirect(self.index_url)
+
+    def get_filters(self, request):
+        # modeladmin applies any query parameter no filter consumed as an ORM lookup, without
+        # Django admin's ``lookup_allowed`` check: ``?source_page__owner__password__startswith=``
+        # would probe users' password hashes through the result count. Allow only our filters.
+        filter_specs, has_filters, remaining, use_distinct = super().get_filters(request)
+        if remaining:
+            raise IncorrectLookupParameters(sorted(remaining))
+        return filter_specs, has_filters, remaining, use_distinct
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        query = self.params.copy()
+        context = {
+            "export_query": query.urlencode(),
+            "can_export": self.permission_helper.user_can_export(user),
+            "xlsx_available": exports.xlsx_available(),
+            "can_change": self.permission_helper.user_can_edit_obj(user, None),
+            "status_choices": AppointmentRequest.Status.choices,
+            "export_csv_url": self.url_helper.get_action_url("export_csv"),
+            "export_xlsx_url": self.url_helper.get_action_url("export_xlsx"),
+            "bulk_status_url": self.url_helper.get_action_url("bulk_status"),
+        }
+        context.update(kwargs)
+        return super().get_context_data(**context)
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """Both ``?export=`` on the list and the export URLs end here."""
+        if not self.permission_helper.user_can_export(self.request.user):
+            raise PermissionDenied
+        if spreadsheet_format == self.FORMAT_XLSX and not exports.xlsx_available():
+            return xlsx_unavailable(self.request, self)
+        filters = {key for key in self.params if key not in (self.SEARCH_VAR, self.ORDER_VAR)}
+        audit.log_many(
+            audit.EXPORT,
+            user=self.request.user,
+            count=queryset.count(),
+            format=spreadsheet_format,
+            filtered=bool(filters),
+            searched=bool(self.query),
+        )
+        if spreadsheet_format == self.FORMAT_XLSX:
+            return exports.xlsx_response(queryset, exports.export_filename())
+        return exports.csv_response(queryset, exports.export_filename())
+
+
+def xlsx_unavailable(request, view):
+    return TemplateResponse(
+        request,
+        "wagtail_conditions/inbox/export_unavailable.html",
+        {"view": view, "index_url": view.index_url},
+        status=501,
+    )
+
+
+class InboxExportView(InboxIndexView):
+    """The list's own filters, search and ordering, as a download."""
+
+    export_format = None
+
+    def __init__(self, model_admin, export_format):
+        super().__init__(model_admin)
+        self.export_format = export_format
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_helper.user_can_export(request.user):
+            raise PermissionDenied
+        if self.export_format == self.FORMAT_XLSX and not exports.xlsx_available():
+            return xlsx_unavailable(request, self)
+        request.GET = request.GET.copy()
+        request.GET[self.EXPORT_VAR] = self.export_format
+        return super().dispatch(request, *args, **kwargs)
+
+
+class InboxInspectView(InspectView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit.log_view(self.instance, user=request.user)
+        return response
+
+    def get_field_display_value(self, field_name, field=None):
+        value = getattr(self.instance, field_name, None)
+        if isinstance(value, datetime.datetime):
+            return formats.localize(timezone.localtime(value))
+        if isinstance(value, bool):
+            return yesno(value)
+        if isinstance(value, int):
+            return value  # 0 attempts is a value, not "empty"
+        display = super().get_field_display_value(field_name, field)
+        return display if display != "" else self.model_admin.get_empty_value_display(field_name)
+
+
+class InboxEditView(EditView):
+    """Status and staff notes only; the patient's answers are shown read-only (see the panels)."""
+
+    def __init__(self, model_admin, instance_pk):
+        super().__init__(model_admin, instance_pk)
+        self.previous_status = self.instance.status
+
+    def get(self, request, *args, **kwargs):
+        # The edit page shows the patient's answers too: log it as a view.
+        response = super().get(request, *args, **kwargs)
+        audit.log_view(self.instance, user=request.user)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context.get("latest_log_entry"):
+            # "Last updated" means a change, not the views we log.
+            context["latest_log_entry"] = (
+                log_registry.get_logs_for_instance(self.instance).exclude(action=audit.VIEW).first()
+            )
+        return context
+
+    def get_success_url(self):
+        return self.url_helper.get_action_url("inspect", self.pk_quoted)
+
+    def get_success_message(self, instance):
+        return _("%(object)s updated.") % {"object": audit.title_for(instance)}
+
+    def form_valid(self, form):
+        self.instance = actions.save_edit(
+            form, user=self.request.user, previous_status=self.previous_status
+        )
+        messages.success(self.request, self.get_success_message(self.instance))
+        return redirect(self.get_success_url())
+
+
+class InboxDeleteView(DeleteView):
+    def post(self, request, *args, **kwargs):
+        message = _("%(object)s deleted.") % {"object": audit.title_for(self.instance)}
+        actions.delete_request(self.instance, user=request.user)
+        messages.success(request, message)
+        return redirect(self.index_url)
+
+
+class InboxHistoryView(HistoryView):
+    def check_action_permitted(self, user):
+        # modeladmin's HistoryView checks nothing: bare admin access would do.
+        return self.permission_helper.user_can_view_history(user, self.instance)
+
+
+class BulkStatusView(WMABaseView):
+    """POST ``ids`` (selected rows) and ``status``; one audit entry per request changed."""
+
+    http_method_names = ["post"]
+
+    def check_action_permitted(self, user):
+        return self.permission_helper.user_can_edit_obj(user, None)
+
+    def post(self, request, *args, **kwargs):
+        status = request.POST.get("status", "")
+        ids = [value for value in request.POST.getlist("ids") if value.isdigit()][:MAX_BULK_IDS]
+        if status not in AppointmentRequest.Status.values:
+            messages.error(request, _("Choose a status to set."))
+        elif not ids:
+            messages.error(request, _("Select at least one request."))
+        else:
+            count = actions.change_status(
+                AppointmentRequest.objects.filter(pk__in=ids), status, user=request.user
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "Status set to “%(status)s” on %(count)s request.",
+                    "Status set to “%(status)s” on %(count)s requests.",
+                    count,
+                )
+                % {"status": AppointmentRequest.Status(status).label, "count": count},
+            )
+        # Back to the same filtered list; only a query string is accepted, never a URL.
+        query = QueryDict(request.POST.get("query", "")).urlencode()
+        return redirect(self.index_url + (f"?{query}" if query else ""))
+
+
+class RetryNotificationView(InstanceSpecificView):
+    """GET asks for confirmation, POST sends the failed notification again."""
+
+    page_title = gettext_lazy("Retry notification")
+    http_method_names = ["get", "post"]
+
+    def check_action_permitted(self, user):
+        return self.permission_helper.user_can_edit_obj(user, self.instance)
+
+    def get_template_names(self):
+        return ["wagtail_conditions/inbox/retry.html"]
+
+    @property
+    def inspect_url(self):
+        return self.url_helper.get_action_url("inspect", self.pk_quoted)
+
+    def _nothing_to_retry(self):
+        messages.warning(self.request, _("This request has no failed notification to send again."))
+        return redirect(self.inspect_url)
+
+    def get(self, request, *args, **kwargs):
+        if not self.permission_helper.user_can_retry_obj(request.user, self.instance):
+            return self._nothing_to_retry()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.permission_helper.user_can_retry_obj(request.user, self.instance):
+            return self._nothing_to_retry()
+        result = actions.retry_notification(self.instance, user=request.user)
+        if result == AppointmentRequest.NotificationStatus.FAILED:
+            messages.error(request, _("The notification failed again. Try again later."))
+        else:
+            messages.success(request, _("The notification was sent."))
+        return redirect(self.inspect_url)
