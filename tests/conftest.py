@@ -37,3 +37,14 @@ def pytest_report_header(config):
 def site_tree(db):
     """The default site's home page with a published condition index and therapy index."""
     return make_site_tree()
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    """Start every test with empty caches: Wagtail caches renditions by image id, and SQLite
+    reuses ids after a rolled-back test, so a stale rendition would leak between tests."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield

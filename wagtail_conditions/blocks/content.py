@@ -254,7 +254,8 @@ class _LinkStructValue(blocks.StructValue):
     @cached_property
     def url(self):
         if self.get("page"):
-            return self["page"].url
+            # An unpublished page has no public URL: leave the link out rather than show a 404.
+            return self["page"].url if self["page"].live else ""
         if self.get("document"):
             return self["document"].url
         return self.get("url") or ""
@@ -400,7 +401,10 @@ class CallToActionBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         if bool(value.get("page")) == bool(value.get("url")):
-            message = _("Choose a page or enter a web address, not both.")
+            if value.get("page"):
+                message = _("Choose a page or enter a web address, not both.")
+            else:
+                message = _("Choose a page or enter a web address for the button.")
             raise StructBlockValidationError(
                 block_errors={"page": ValidationError(message), "url": ValidationError(message)}
             )

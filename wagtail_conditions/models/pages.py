@@ -63,9 +63,11 @@ def _first_letter(title):
 
 
 def _a_to_z_key(title):
-    """Sort key that files "Épicondylitis" with the Es, whatever the database collation."""
+    """Sort key that files "Épicondylitis" with the Es, whatever the database collation, and
+    titles starting with a digit or symbol ("#") after Z, as the letter navigation shows them."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
-    return (_first_letter(title), plain.casefold())
+    letter = _first_letter(title)
+    return (letter == "#", letter, plain.casefold())
 
 
 class IndexPageMixin:
@@ -170,7 +172,7 @@ class AbstractConditionIndexPage(IndexPageMixin, Page):
             {
                 "conditions": page_obj,
                 "pagination_prefix": urlencode(params) + "&" if params else "",
-                "letter_groups": sorted(groups.items()),
+                "letter_groups": list(groups.items()),  # already in A–Z order, "#" last
                 "alphabet": [(c, c in all_letters) for c in string.ascii_uppercase + "#"],
                 "body_areas": areas,
                 "current_area": area,
