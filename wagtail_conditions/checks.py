@@ -102,3 +102,41 @@ def _context_processors():
     for engine in getattr(settings, "TEMPLATES", []):
         processors += engine.get("OPTIONS", {}).get("context_processors", [])
     return processors
+
+
+# Cache backends that keep their counts per process, or not at all: a rate limit counted in
+# one does not hold across the workers and servers of a production site.
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@register(Tags.caches)
+def check_rate_limit_cache(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    from django.utils.module_loading import import_string
+
+    alias = conf.APPOINTMENT_RATE_LIMIT_CACHE
+    backend = getattr(settings, "CACHES", {}).get(alias, {}).get("BACKEND", "")
+    try:
+        backend_class = import_string(backend)
+        per_process = tuple(import_string(path) for path in PER_PROCESS_CACHES)
+    except ImportError:
+        return []  # Django's own cache checks report an unknown backend
+    if not issubclass(backend_class, per_process):
+        return []
+    return [
+        Warning(
+            f"The appointment request rate limit is counted in the {alias!r} cache "
+            f"({backend_class.__name__}), which does not share its counts between processes: "
+            "with several workers or servers the limit does not hold.",
+            hint=(
+                f"Point {SETTING_NAME}['APPOINTMENT_RATE_LIMIT_CACHE'] at a shared cache such "
+                "as Redis (django.core.cache.backends.redis.RedisCache) or Memcached "
+                "(django.core.cache.backends.memcached.PyMemcacheCache)."
+            ),
+            id="wagtail_conditions.W003",
+        )
+    ]

@@ -21,7 +21,11 @@ HONEYPOT_FIELD = "website"
 # and isolates (a "Trojan Source" trick) and other format controls except the zero-width
 # joiners and variation selectors emoji need.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
-_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()./-]*(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+# Digits with the usual separators, an optional leading + or opening bracket ("(555) 010-0100")
+# and an optional extension ("ext. 12").
+_PHONE_RE = re.compile(
+    r"^(?:\+|\()?[0-9][0-9 ()./-]*(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE
+)
 
 
 def _reject_invisible(value, *, allow_newlines=False):
@@ -43,15 +47,33 @@ def _reject_invisible(value, *, allow_newlines=False):
 class PlainTextField(forms.CharField):
     """A single line of text: no line breaks, control or text-direction characters."""
 
-    def validate(self, value):
-        super().validate(value)
-        _reject_invisible(value)
+    def to_python(self, value):
+        # Check before stripping, as StrictEmailField does: "Ann\n" is rejected rather than
+        # silently trimmed, so every single-line field follows one rule.
+        if isinstance(value, str) and value:
+            _reject_invisible(value)
+        return super().to_python(value)
 
 
 class MultilineTextField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         _reject_invisible(value, allow_newlines=True)
+
+
+class ConsentCheckboxInput(forms.CheckboxInput):
+    """
+    A tick box that counts only an explicit yes. Django's ``CheckboxInput`` treats any string
+    but "false" as ticked, so ``consent=0`` or ``consent=off`` from a script would be consent.
+    """
+
+    ACCEPTED = ("on", "true", "1", "yes")
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str):
+            return value.strip().lower() in self.ACCEPTED
+        return value is True
 
 
 class StrictEmailField(forms.EmailField):
@@ -128,6 +150,7 @@ class AppointmentRequestForm(forms.Form):
     )
     consent = forms.BooleanField(
         required=True,
+        widget=ConsentCheckboxInput,
         error_messages={"required": _("Tick the box to agree before sending your request.")},
     )
 

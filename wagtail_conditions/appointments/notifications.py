@@ -83,9 +83,12 @@ def send_notifications(appointment_pk):
             AppointmentRequest.NotificationStatus.FAILED,
         ):
             return appointment.notification_status  # already sent: send exactly once
-        messages = build_messages(appointment)
         appointment.notification_attempts += 1
         try:
+            # Built inside the try: a broken (e.g. overridden) email template is recorded and
+            # retried like a mail server failure, instead of leaving the request "pending"
+            # with no trace of why.
+            messages = build_messages(appointment)
             for message in messages:
                 message.send(fail_silently=False)
         except Exception as error:  # noqa: BLE001 - any backend failure must be recorded

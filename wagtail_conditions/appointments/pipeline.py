@@ -135,7 +135,9 @@ def _store(form, page, config, submission_key):
     try:
         with transaction.atomic():
             instance.save()
-            transaction.on_commit(lambda: enqueue_notification(instance.pk))
+            # robust: a queue that is down must not turn a stored request into a 500 (the
+            # visitor would think it failed); the row stays "pending" for the retry command.
+            transaction.on_commit(lambda: enqueue_notification(instance.pk), robust=True)
     except IntegrityError:
         existing = AppointmentRequest.objects.filter(submission_key=submission_key).first()
         if existing is None:

@@ -105,6 +105,10 @@ def rate_limit_exceeded(request):
     except ValueError:  # expired between add() and incr()
         cache.add(key, 1, timeout=window)
         count = 1
+    if count == 1:
+        # If the key expired just before Redis' INCR, INCR re-created it without an expiry,
+        # which would block this client for good. Starting a window, (re)set its lifetime.
+        cache.touch(key, timeout=window)
     return count > conf.APPOINTMENT_RATE_LIMIT
 
 

@@ -188,6 +188,12 @@ class AppointmentFormBlock(blocks.StructBlock):
         if request is None or page is None or not block_id or not page.pk:
             context["unavailable"] = True
             return context
+        if page.get_view_restrictions().exists():
+            # Submissions are anonymous by design, so the submit view only accepts forms on
+            # public pages (its re-rendered page would otherwise show private content). Say so
+            # here rather than show a form that could never be sent.
+            context["private"] = True
+            return context
 
         site = page.get_site()
         config = self.get_config(value, page, block_id, site=site)

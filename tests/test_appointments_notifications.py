@@ -1,0 +1,332 @@
+"""
+Save first, notify after commit: a failing mail server, queue or database never loses a
+stored request or tells the visitor something untrue, and no personal data reaches logs,
+error fields or task arguments.
+"""
+
+import logging
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.cache import caches
+from django.db import OperationalError, connection, transaction
+from django.test import RequestFactory
+
+from tests.appointments_helpers import (
+    FORM_ID,
+    PATIENT_EMAIL,
+    FormPage,
+    configure,
+    publish_host_page,
+    valid_answers,
+)
+from wagtail_conditions.appointments import tasks
+from wagtail_conditions.appointments.notifications import send_notifications
+from wagtail_conditions.appointments.pipeline import Result, submit_appointment_request
+from wagtail_conditions.models import AppointmentRequest
+from wagtail_conditions.signals import appointment_request_created
+
+# Fixtures: appointment_settings (form_page is overridden below).
+pytest_plugins = ["tests.appointments_fixtures"]
+
+
+@pytest.fixture
+def form_page(db, appointment_settings):
+    """
+    A page of the test's own: this module has transactional tests, and the module-wide shared
+    page would hold its transaction open across them.
+    """
+    return FormPage(publish_host_page())
+
+
+FAILING_BACKEND = "tests.appointments_helpers.FailingEmailBackend"
+LOCMEM_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Values that must never appear in a log line or an error field.
+SENTINELS = {
+    "name": "Sentinel Name-Zq",
+    "email": "sentinel.zq@example.com",
+    "phone": "+44 20 7946 0999",
+    "reason": "Sentinel reason zq",
+}
+
+
+def assert_no_personal_data(text):
+    for value in SENTINELS.values():
+        assert value not in text
+    assert "sentinel" not in text.lower()
+
+
+# --- A failing mail server ------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("atomic_requests", [False, True], ids=["autocommit", "atomic-requests"])
+def test_failing_mail_server_keeps_the_request_and_the_retry_sends_exactly_once(
+    client, settings, monkeypatch, caplog, atomic_requests
+):
+    configure(settings)
+    caches["default"].clear()
+    settings.EMAIL_BACKEND = FAILING_BACKEND
+    monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", atomic_requests)
+    form_page = FormPage(publish_host_page())
+
+    with caplog.at_level(logging.DEBUG):
+        response = form_page.post(client, **SENTINELS)
+
+    # The visitor is told it worked, because it did: the request is stored (committed).
+    assert response.status_code == 303
+    row = AppointmentRequest.objects.get()
+    assert row.notification_status == AppointmentRequest.NotificationStatus.FAILED
+    assert row.notification_attempts == 1
+    assert row.notification_error.startswith("SMTPException at ")
+    assert_no_personal_data(row.notification_error)
+    assert f"Notification for appointment request {row.pk} failed (SMTPException)" in caplog.text
+    assert_no_personal_data(caplog.text)
+    assert mail.outbox == []
+
+    settings.EMAIL_BACKEND = LOCMEM_BACKEND
+    assert send_notifications(row.pk) == AppointmentRequest.NotificationStatus.SENT
+    assert len(mail.outbox) == 2
+    assert send_notifications(row.pk) == AppointmentRequest.NotificationStatus.SENT
+    assert len(mail.outbox) == 2  # the second call sent nothing
+    row.refresh_from_db()
+    assert row.notification_attempts == 2
+    assert row.notification_error == ""
+    assert row.notified_at is not None
+
+
+@pytest.mark.django_db
+def test_queue_that_is_down_still_shows_success_and_leaves_the_request_pending(
+    client, form_page, caplog, django_capture_on_commit_callbacks
+):
+    broken = mock.Mock()
+    broken.enqueue.side_effect = ConnectionError("queue unavailable")
+
+    # The capture runs the after-commit callbacks as Django would, honouring ``robust``: a
+    # callback that is not robust would raise out of this block (and, for real, out of the
+    # request as a 500 after the row was committed).
+    with mock.patch.object(tasks, "notify_appointment_request", broken):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = form_page.post(client, **SENTINELS)
+
+    assert response.status_code == 303
+    broken.enqueue.assert_called_once()
+    row = AppointmentRequest.objects.get()
+    assert row.notification_status == AppointmentRequest.NotificationStatus.PENDING
+    assert AppointmentRequest.objects.needing_notification().get() == row
+    assert "ConnectionError" in caplog.text  # logged for the operator
+    assert_no_personal_data(caplog.text)
+
+
+def test_broken_email_template_is_recorded_as_a_failure_to_retry(
+    client, form_page, caplog, django_capture_on_commit_callbacks
+):
+    from django.template import TemplateSyntaxError
+
+    with mock.patch(
+        "wagtail_conditions.appointments.notifications.render_to_string",
+        side_effect=TemplateSyntaxError("Invalid block tag"),
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = form_page.post(client, **SENTINELS)
+
+    assert response.status_code == 303
+    row = AppointmentRequest.objects.get()
+    assert row.notification_status == AppointmentRequest.NotificationStatus.FAILED
+    assert row.notification_attempts == 1
+    assert row.notification_error.startswith("TemplateSyntaxError at ")
+    assert_no_personal_data(caplog.text)
+    assert send_notifications(row.pk) == AppointmentRequest.NotificationStatus.SENT
+    assert len(mail.outbox) == 2
+
+
+def test_send_notifications_for_a_deleted_request_does_nothing(db):
+    assert send_notifications(987654) is None
+    assert mail.outbox == []
+
+
+# --- Notify only after commit, with only the primary key ------------------------------------
+
+
+def _submit_directly(form_page, **answers):
+    request = RequestFactory().post("/appointments/submit/", REMOTE_ADDR="203.0.113.9")
+    payload = form_page.payload(**answers)
+    return submit_appointment_request(
+        data={k: v for k, v in payload.items() if k not in ("page", "block", "token")},
+        request=request,
+        page_id=payload["page"],
+        block_id=payload["block"],
+        token=payload["token"],
+    )
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_rolled_back_transaction_enqueues_nothing(form_page, django_capture_on_commit_callbacks):
+    queue = mock.Mock()
+    with mock.patch.object(tasks, "notify_appointment_request", queue):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            with pytest.raises(Rollback):
+                with transaction.atomic():
+                    outcome = _submit_directly(form_page)
+                    assert outcome.result is Result.CREATED
+                    raise Rollback
+
+    assert callbacks == []
+    queue.enqueue.assert_not_called()
+    assert AppointmentRequest.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_notification_is_queued_only_after_commit(form_page, django_capture_on_commit_callbacks):
+    queue = mock.Mock()
+    with mock.patch.object(tasks, "notify_appointment_request", queue):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            _submit_directly(form_page)
+            queue.enqueue.assert_not_called()  # not yet: the row is not committed
+        assert len(callbacks) == 1
+        callbacks[0]()
+
+    queue.enqueue.assert_called_once()
+
+
+def test_task_is_enqueued_with_only_the_primary_key(form_page, django_capture_on_commit_callbacks):
+    queue = mock.Mock()
+    with mock.patch.object(tasks, "notify_appointment_request", queue):
+        with django_capture_on_commit_callbacks(execute=True):
+            _submit_directly(form_page, **SENTINELS)
+
+    row = AppointmentRequest.objects.get()
+    queue.enqueue.assert_called_once_with(row.pk)
+
+
+def test_queued_task_arguments_hold_no_personal_data(
+    form_page, settings, django_capture_on_commit_callbacks
+):
+    """Through a real django-tasks backend that keeps what it was given."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit_directly(form_page, **SENTINELS)
+
+    row = AppointmentRequest.objects.get()
+    [result] = default_task_backend.results
+    assert result.task.name == "notify_appointment_request"
+    assert list(result.args) == [row.pk]
+    assert result.kwargs == {}
+    assert_no_personal_data(repr(result.args))
+    assert mail.outbox == []  # queued, not sent
+
+
+# --- A database that fails ------------------------------------------------------------------
+
+
+def test_database_error_while_saving_is_503_and_nothing_is_stored(
+    client, form_page, caplog, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(
+        AppointmentRequest, "save", side_effect=OperationalError("server closed the connection")
+    ):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = form_page.post(client, **SENTINELS)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "no-store" in response["Cache-Control"]
+    assert "Nothing was sent" in response.content.decode()
+    assert callbacks == []
+    assert AppointmentRequest.objects.count() == 0
+    assert mail.outbox == []
+    assert "Appointment request could not be stored" in caplog.text
+    assert_no_personal_data(caplog.text)
+
+
+# --- The signal for host sites --------------------------------------------------------------
+
+
+def test_created_signal_is_sent_once_with_the_instance(client, form_page):
+    receiver = mock.Mock()
+    appointment_request_created.connect(receiver)
+    try:
+        payload = form_page.payload()
+        form_page.post(client, token=payload["token"])
+        form_page.post(client, token=payload["token"])  # a double click: same token, answers
+    finally:
+        appointment_request_created.disconnect(receiver)
+
+    row = AppointmentRequest.objects.get()
+    receiver.assert_called_once()
+    kwargs = receiver.call_args.kwargs
+    assert kwargs["sender"] is AppointmentRequest
+    assert kwargs["instance"].pk == row.pk
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"email": "bad"}, {"website": "spam"}, {"token": "forged"}],
+    ids=["invalid", "spam", "bad-token"],
+)
+def test_created_signal_is_not_sent_when_nothing_is_stored(client, form_page, overrides):
+    receiver = mock.Mock()
+    appointment_request_created.connect(receiver)
+    try:
+        form_page.post(client, **overrides)
+    finally:
+        appointment_request_created.disconnect(receiver)
+
+    receiver.assert_not_called()
+
+
+# --- Recipients -----------------------------------------------------------------------------
+
+
+def test_block_recipients_override_the_site_default(
+    client, db, settings, django_capture_on_commit_callbacks
+):
+    from tests.appointments_helpers import form_block
+
+    configure(settings)
+    form_page = FormPage(
+        publish_host_page(form_block(recipients="a@clinic.example, b@clinic.example"))
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        form_page.post(client)
+
+    assert mail.outbox[0].to == ["a@clinic.example", "b@clinic.example"]
+    assert mail.outbox[1].to == [PATIENT_EMAIL]
+
+
+def test_no_recipients_and_no_acknowledgement_needs_no_notification(
+    client, db, settings, django_capture_on_commit_callbacks
+):
+    from tests.appointments_helpers import form_block
+
+    configure(settings, APPOINTMENT_RECIPIENTS=[])
+    form_page = FormPage(publish_host_page(form_block(send_acknowledgement=False)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert form_page.post(client).status_code == 303
+
+    row = AppointmentRequest.objects.get()
+    assert row.notification_status == AppointmentRequest.NotificationStatus.NOT_REQUIRED
+    assert mail.outbox == []
+
+
+def test_valid_answers_helper_matches_the_form(form_page):
+    # Guards the helpers: every answer they send is a field the form block asks for.
+    assert set(valid_answers()) - {"website"} <= {
+        "name",
+        "email",
+        "phone",
+        "preferred_date",
+        "preferred_time",
+        "patient_status",
+        "reason",
+        "consent",
+    }
+    assert form_page.block_id == FORM_ID
