@@ -190,3 +190,17 @@ class FailingEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         recipients = ", ".join(a for m in email_messages for a in m.recipients())
         raise smtplib.SMTPException(f"550 mailbox unavailable for {recipients}")
+
+
+class AcknowledgementFailingEmailBackend(BaseEmailBackend):
+    """Delivers staff mail (to the locmem outbox) but refuses mail to the patient."""
+
+    def send_messages(self, email_messages):
+        from django.core import mail
+
+        for message in email_messages:
+            if any(address.endswith("@clinic.example") for address in message.recipients()):
+                mail.outbox.append(message)
+            else:
+                raise smtplib.SMTPException("550 mailbox unavailable")
+        return len(email_messages)

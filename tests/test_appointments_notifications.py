@@ -96,6 +96,30 @@ def test_failing_mail_server_keeps_the_request_and_the_retry_sends_exactly_once(
     assert row.notified_at is not None
 
 
+def test_retry_after_a_partial_failure_sends_only_the_missing_email(
+    client, form_page, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.appointments_helpers.AcknowledgementFailingEmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert form_page.post(client, **SENTINELS).status_code == 303
+    row = AppointmentRequest.objects.get()
+    assert row.notification_status == AppointmentRequest.NotificationStatus.FAILED
+    assert row.staff_notified_at is not None and row.acknowledged_at is None
+    assert [message.subject for message in mail.outbox] == [
+        f"New appointment request #{row.pk}"
+    ]
+
+    settings.EMAIL_BACKEND = LOCMEM_BACKEND
+    assert send_notifications(row.pk) == AppointmentRequest.NotificationStatus.SENT
+    # The staff were told once; only the acknowledgement went out on the retry.
+    assert [message.subject for message in mail.outbox] == [
+        f"New appointment request #{row.pk}",
+        "We have received your appointment request",
+    ]
+    row.refresh_from_db()
+    assert row.acknowledged_at is not None and row.notification_attempts == 2
+
+
 @pytest.mark.django_db
 def test_queue_that_is_down_still_shows_success_and_leaves_the_request_pending(
     client, form_page, caplog, django_capture_on_commit_callbacks

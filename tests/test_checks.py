@@ -118,3 +118,13 @@ class ManagePyCheckTests(SimpleTestCase):
         self.assertIn("wagtail_conditions.E002", result.stderr)
         self.assertIn("wagtail_conditions.E003", result.stderr)
         self.assertIn("wagtail_conditions.W001", result.stderr)
+
+
+class RateLimitCacheAliasCheckTests(SimpleTestCase):
+    @override_settings(WAGTAIL_CONDITIONS={"APPOINTMENT_RATE_LIMIT_CACHE": "nowhere"})
+    def test_unknown_rate_limit_cache_alias_is_an_error(self):
+        from wagtail_conditions.checks import check_rate_limit_cache
+
+        errors = check_rate_limit_cache(None)
+        self.assertEqual([error.id for error in errors], ["wagtail_conditions.E005"])
+        self.assertIn("'nowhere'", errors[0].msg)

@@ -73,7 +73,7 @@ def check_settings(app_configs, **kwargs):
         )
     from wagtail.models import get_page_models
 
-    for label in conf.INDEX_PARENT_PAGE_TYPES:
+    for label in conf.INDEX_PARENT_PAGE_TYPES or []:
         try:
             if apps.get_model(label) not in get_page_models():
                 raise LookupError(label)
@@ -114,12 +114,21 @@ PER_PROCESS_CACHES = (
 
 @register(Tags.caches)
 def check_rate_limit_cache(app_configs, **kwargs):
-    if settings.DEBUG:
-        return []
     from django.utils.module_loading import import_string
 
     alias = conf.APPOINTMENT_RATE_LIMIT_CACHE
-    backend = getattr(settings, "CACHES", {}).get(alias, {}).get("BACKEND", "")
+    if alias not in getattr(settings, "CACHES", {}):
+        return [
+            Error(
+                f"{SETTING_NAME}['APPOINTMENT_RATE_LIMIT_CACHE'] names the cache {alias!r}, "
+                "which is not in CACHES.",
+                hint="Name one of the aliases in your CACHES setting, e.g. 'default'.",
+                id="wagtail_conditions.E005",
+            )
+        ]
+    if settings.DEBUG:
+        return []
+    backend = settings.CACHES[alias].get("BACKEND", "")
     try:
         backend_class = import_string(backend)
         per_process = tuple(import_string(path) for path in PER_PROCESS_CACHES)

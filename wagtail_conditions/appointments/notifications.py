@@ -34,7 +34,8 @@ def inbox_url(appointment):
 
 
 def build_messages(appointment):
-    """The emails to send for ``appointment``: staff notification, then acknowledgement."""
+    """The emails still to send for ``appointment``, as (kind, message) pairs: the staff
+    notification ("staff"), then the acknowledgement to the patient ("acknowledgement")."""
     from_email = conf.APPOINTMENT_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL
     context = {
         "appointment": appointment,
@@ -44,26 +45,37 @@ def build_messages(appointment):
     }
     messages = []
     recipients = appointment.get_recipient_list()
-    if recipients:
+    if recipients and appointment.staff_notified_at is None:
         messages.append(
-            EmailMessage(
-                subject=_("New appointment request #%(pk)s") % {"pk": appointment.pk},
-                body=render_to_string("wagtail_conditions/emails/staff_notification.txt", context),
-                from_email=from_email,
-                to=recipients,
-                reply_to=[appointment.email],
+            (
+                "staff",
+                EmailMessage(
+                    subject=_("New appointment request #%(pk)s") % {"pk": appointment.pk},
+                    body=render_to_string(
+                        "wagtail_conditions/emails/staff_notification.txt", context
+                    ),
+                    from_email=from_email,
+                    to=recipients,
+                    reply_to=[appointment.email],
+                ),
             )
         )
-    if appointment.send_acknowledgement:
+    if appointment.send_acknowledgement and appointment.acknowledged_at is None:
         messages.append(
-            EmailMessage(
-                subject=_("We have received your appointment request"),
-                body=render_to_string("wagtail_conditions/emails/acknowledgement.txt", context),
-                from_email=from_email,
-                to=[appointment.email],
+            (
+                "acknowledgement",
+                EmailMessage(
+                    subject=_("We have received your appointment request"),
+                    body=render_to_string("wagtail_conditions/emails/acknowledgement.txt", context),
+                    from_email=from_email,
+                    to=[appointment.email],
+                ),
             )
         )
     return messages
+
+
+_SENT_AT_FIELD = {"staff": "staff_notified_at", "acknowledgement": "acknowledged_at"}
 
 
 def send_notifications(appointment_pk):
@@ -89,8 +101,9 @@ def send_notifications(appointment_pk):
             # retried like a mail server failure, instead of leaving the request "pending"
             # with no trace of why.
             messages = build_messages(appointment)
-            for message in messages:
+            for kind, message in messages:
                 message.send(fail_silently=False)
+                setattr(appointment, _SENT_AT_FIELD[kind], timezone.now())
         except Exception as error:  # noqa: BLE001 - any backend failure must be recorded
             appointment.notification_status = AppointmentRequest.NotificationStatus.FAILED
             appointment.notification_error = f"{type(error).__name__} at {timezone.now():%Y-%m-%d %H:%M}"
@@ -100,9 +113,10 @@ def send_notifications(appointment_pk):
                 type(error).__name__,
             )
         else:
+            sent_any = appointment.staff_notified_at or appointment.acknowledged_at
             appointment.notification_status = (
                 AppointmentRequest.NotificationStatus.SENT
-                if messages
+                if sent_any
                 else AppointmentRequest.NotificationStatus.NOT_REQUIRED
             )
             appointment.notification_error = ""
@@ -113,6 +127,8 @@ def send_notifications(appointment_pk):
                 "notification_error",
                 "notification_attempts",
                 "notified_at",
+                "staff_notified_at",
+                "acknowledged_at",
                 "updated_at",
             ]
         )

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..blocks.appointment import find_form_block
-from ..models import AppointmentRequest, ConditionPage, TherapyPage
+from ..models import AbstractConditionPage, AbstractTherapyPage, AppointmentRequest
 from ..signals import appointment_request_created
 from . import spam
 from .forms import AppointmentRequestForm
@@ -118,7 +118,7 @@ def _store(form, page, config, submission_key):
         source_page=page,
         source_page_title=page.title,
         block_id=config.block_id,
-        topic=page.title if isinstance(page, ConditionPage | TherapyPage) else "",
+        topic=page.title if isinstance(page, AbstractConditionPage | AbstractTherapyPage) else "",
         consent_text=config.consent_text,
         consent_given_at=timezone.now(),
         privacy_notice_url=config.privacy_url,

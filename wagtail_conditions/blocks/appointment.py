@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,7 @@ class AppointmentFormBlock(blocks.StructBlock):
         label=_("Questions to ask"),
         choices=FIELD_CHOICES,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
         default=["phone", "preferred_date", "preferred_time", "patient_status", "reason"],
         help_text=_("Name, email and consent are always asked. Ask only what you need."),
     )
@@ -71,6 +73,7 @@ class AppointmentFormBlock(blocks.StructBlock):
         label=_("Questions that must be answered"),
         choices=FIELD_CHOICES,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
         default=[],
         help_text=_("Each must also be ticked above."),
     )
@@ -161,7 +164,7 @@ class AppointmentFormBlock(blocks.StructBlock):
             privacy_url = privacy_page.get_url() or ""
             privacy_version = str(privacy_page.live_revision_id or "")
         return FormConfig(
-            page_id=page.pk,
+            page_id=page.pk if page is not None else None,
             block_id=str(block_id),
             fields=list(value.get("fields") or []),
             required_fields=list(value.get("required_fields") or []),
@@ -173,6 +176,25 @@ class AppointmentFormBlock(blocks.StructBlock):
             send_acknowledgement=bool(value.get("send_acknowledgement")),
             anchor=value.get("anchor") or f"appointment-{str(block_id)[:8]}",
         )
+
+    def get_api_representation(self, value, context=None):
+        """
+        Everything a front end needs to render and submit the form without hard-coding it:
+        its fields, wording, the submit URL and the anti-spam token. The page comes from
+        ``context["page"]``, which our API serializers provide; without it (a StreamField
+        serialized by Wagtail's default serializer) ``submit`` is null.
+        """
+        from ..appointments.description import describe_form
+
+        context = context or {}
+        page = context.get("page")
+        block_id = _find_block_id(page, value) if page is not None else None
+        return describe_form(self, value, page, block_id, request=context.get("request"))
+
+    def get_api_schema(self):
+        from ..appointments.description import FORM_DESCRIPTION_SCHEMA
+
+        return FORM_DESCRIPTION_SCHEMA
 
     def get_context(self, value, parent_context=None):
         from ..appointments.forms import AppointmentRequestForm

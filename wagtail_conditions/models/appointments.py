@@ -110,6 +110,9 @@ class AppointmentRequest(models.Model):
     notification_attempts = models.PositiveSmallIntegerField(_("notification attempts"), default=0)
     notification_error = models.CharField(_("notification error"), max_length=255, blank=True)
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    # When each email went out, so a retry after a partial failure sends only what is missing.
+    staff_notified_at = models.DateTimeField(_("staff notified at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledgement sent at"), null=True, blank=True)
 
     # A hash of the form token and the submitted answers (or the client's Idempotency-Key):
     # a double-clicked or replayed submission finds the row it already created.
