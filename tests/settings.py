@@ -2,6 +2,7 @@
 
 import os
 
+import corsheaders.defaults
 import dj_database_url
 
 BASE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it answers CORS preflights before anything else runs.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -58,6 +62,15 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tests.urls"
+
+# A decoupled front end on another origin reads the APIs and posts appointment requests;
+# no cookies cross origins (the JSON endpoint needs none). See docs/api.md.
+CORS_ALLOWED_ORIGINS = ["https://frontend.example"]
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (*corsheaders.defaults.default_headers, "idempotency-key")
+# Let the front end read when to retry after a 429.
+CORS_EXPOSE_HEADERS = ["retry-after"]
 
 TEMPLATES = [
     {

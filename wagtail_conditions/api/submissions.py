@@ -10,6 +10,7 @@ token, honeypot and rate limit protect the endpoint.
 """
 
 import json
+import logging
 import uuid
 
 from django.db import DatabaseError
@@ -25,6 +26,8 @@ PROBLEM_JSON = "application/problem+json"
 TEXT_KEYS = {"token", HONEYPOT_FIELD, "block", "name", "email", *OPTIONAL_FIELDS}
 ALLOWED_KEYS = TEXT_KEYS | {"page", "consent"}
 IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
+
+logger = logging.getLogger(__name__)
 
 
 class Problem(Exception):
@@ -51,12 +54,23 @@ def problem_response(status, detail, errors=None, headers=None):
     return response
 
 
+def method_not_allowed():
+    return problem_response(405, _("Use POST."), headers={"Allow": "POST"})
+
+
+def _reject_constant(name):
+    # Python's json module accepts NaN and Infinity, which are not JSON (RFC 8259).
+    raise ValueError(f"{name} is not JSON")
+
+
 def _error(loc, msg, code):
     return {"type": code, "loc": ["body", *loc], "msg": str(msg)}
 
 
 def parse_body(request):
     """The submitted object, type-checked; raises ``Problem`` for anything else."""
+    # No Content-Length means no body (RFC 9112; Django's test client omits it for an empty
+    # body), and Django then reads nothing, so the size limit cannot be side-stepped.
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not length.isdigit() or int(length) > conf.APPOINTMENT_MAX_BODY_BYTES:
         raise Problem(413, _("The request body is too large."))
@@ -64,8 +78,8 @@ def parse_body(request):
     if content_type != "application/json":
         raise Problem(415, _("Send the request as application/json."))
     try:
-        body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        body = json.loads(request.body.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: RecursionError
         raise Problem(400, _("The request body is not valid JSON.")) from None
     if not isinstance(body, dict):
         raise Problem(
@@ -84,7 +98,7 @@ def parse_body(request):
     consent = body.get("consent")
     if consent is not None and not isinstance(consent, bool):
         errors.append(_error(["consent"], _("Give consent as true or false."), "bool_type"))
-    for key in TEXT_KEYS & body.keys():
+    for key in [key for key in body if key in TEXT_KEYS]:  # in the client's order
         value = body[key]
         if value is None:
             continue
@@ -126,6 +140,7 @@ def submit_json(request):
             idempotency_key=idempotency_key,
         )
     except DatabaseError:
+        logger.exception("Appointment request could not be stored")
         return problem_response(
             503,
             _("The request could not be stored just now; try again."),

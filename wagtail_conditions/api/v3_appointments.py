@@ -13,7 +13,7 @@ import wagtail.api.v3  # noqa: F401  (an ImportError on Wagtail < 8, by design)
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
-from .submissions import submit_json
+from .submissions import method_not_allowed, submit_json
 
 router = Router(tags=["appointments"], auth=None)
 
@@ -60,7 +60,7 @@ class Problem(Schema):
         "Submit an appointment request to a form block. No cookie or CSRF token is needed; "
         "send the block's `token`. Answers 201 with a receipt, or an RFC 7807 problem: 400 "
         "malformed JSON, 403 bad or expired token, 404 unknown form, 413 body too large, 415 "
-        "not application/json, 422 invalid fields, 429 rate limited."
+        "not application/json, 422 invalid fields, 429 rate limited, 503 not stored (retry)."
     ),
     response={
         201: AppointmentReceipt,
@@ -71,6 +71,7 @@ class Problem(Schema):
         415: Problem,
         422: Problem,
         429: Problem,
+        503: Problem,
     },
     openapi_extra={
         "requestBody": {
@@ -81,6 +82,15 @@ class Problem(Schema):
 )
 def submit_appointment(request):
     return submit_json(request)
+
+
+# Without this, ninja answers other methods with a plain-text 405 of its own; the plain JSON
+# endpoint answers with a problem, and the two must not differ.
+@router.api_operation(
+    ["GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"], "/", include_in_schema=False
+)
+def other_methods(request):
+    return method_not_allowed()
 
 
 def register():
