@@ -14,8 +14,9 @@ except ImportError:  # Wagtail < 8
     HAS_API_V3 = False
 
 
-class _NoHeadlessPreview:
-    pass
+class WithoutHeadlessPreview:
+    """Stands in for wagtail-headless-preview's mixin when it is not installed. Migrations
+    name it among the pages' bases, so keep it."""
 
 
 def _headless_preview_mixin():
@@ -26,7 +27,7 @@ def _headless_preview_mixin():
         from wagtail_headless_preview.models import HeadlessPreviewMixin
 
         return HeadlessPreviewMixin
-    return _NoHeadlessPreview
+    return WithoutHeadlessPreview
 
 
 HeadlessPreviewMixin = _headless_preview_mixin()

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'condition index page',
                 'verbose_name_plural': 'condition index pages',
             },
-            bases=(wagtail_conditions.compat._NoHeadlessPreview, wagtail_conditions.models.pages.IndexPageMixin, 'wagtailcore.page'),
+            bases=(wagtail_conditions.compat.WithoutHeadlessPreview, wagtail_conditions.models.pages.IndexPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='TherapyIndexPage',
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'therapy index page',
                 'verbose_name_plural': 'therapy index pages',
             },
-            bases=(wagtail_conditions.compat._NoHeadlessPreview, wagtail_conditions.models.pages.IndexPageMixin, 'wagtailcore.page'),
+            bases=(wagtail_conditions.compat.WithoutHeadlessPreview, wagtail_conditions.models.pages.IndexPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='TherapyPage',
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'therapy page',
                 'verbose_name_plural': 'therapy pages',
             },
-            bases=(wagtail_conditions.compat._NoHeadlessPreview, wagtail_conditions.models.pages.ContentPageMixin, 'wagtailcore.page'),
+            bases=(wagtail_conditions.compat.WithoutHeadlessPreview, wagtail_conditions.models.pages.ContentPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='AppointmentSettings',
@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'condition page',
                 'verbose_name_plural': 'condition pages',
             },
-            bases=(wagtail_conditions.compat._NoHeadlessPreview, wagtail_conditions.models.pages.ContentPageMixin, 'wagtailcore.page'),
+            bases=(wagtail_conditions.compat.WithoutHeadlessPreview, wagtail_conditions.models.pages.ContentPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='AppointmentRequest',
