@@ -1,6 +1,6 @@
 # Two commands for a fresh clone:
 #   make demo   set up and run the example site with demo content on SQLite
-#   make test   run the whole test suite (lint; Wagtail 7.4 and 8.0; SQLite and PostgreSQL)
+#   make test   run the whole test suite (lint; Wagtail 7.4 and 8.0; SQLite and PostgreSQL; browser)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,6 +19,7 @@ demo: venv
 	cd example_site && ../$(BIN)/python manage.py migrate --noinput
 	cd example_site && ../$(BIN)/python manage.py setup_demo
 	@echo "Open http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/, admin / changeme)"
+	@echo "Headless demo client: http://127.0.0.1:8000/headless/ (HEADLESS_PREVIEW=1 make demo: previews there too)"
 	cd example_site && ../$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv

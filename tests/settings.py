@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail.api.v2",
+    "wagtail_headless_preview",
     "wagtail",
     "modelcluster",
     "taggit",
@@ -90,6 +91,8 @@ TEMPLATES = [
 
 STATIC_URL = "/static/"
 STATIC_ROOT = os.path.join(BASE_DIR, "static-collected")
+# The example site's static headless client, which the browser tests drive.
+STATICFILES_DIRS = [os.path.join(os.path.dirname(BASE_DIR), "example_site", "static")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = os.path.join(BASE_DIR, "media")
 STORAGES = {
@@ -109,3 +112,8 @@ WAGTAIL_SITE_NAME = "Test clinic"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAILEMBEDS_FINDERS = [{"class": "tests.embed_finders.StaticEmbedFinder"}]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Previews open the static headless client; its URL names a file, so no trailing slash.
+WAGTAIL_HEADLESS_PREVIEW = {
+    "CLIENT_URLS": {"default": "http://testserver/static/headless/index.html"},
+    "ENFORCE_TRAILING_SLASH": False,
+}

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from home.views import headless_client
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -18,6 +19,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     *([path("api/v3/", api_v3.urls)] if api_v3 else []),
+    # The static headless client (example_site/static/headless/), built on the API alone.
+    path("headless/", headless_client, name="headless_client"),
     path("", include("wagtail_conditions.urls")),
 ]
 

@@ -15,8 +15,13 @@ with ``"wagtail.api.v2"`` and ``"rest_framework"`` in ``INSTALLED_APPS``. A site
 of its own needs nothing from here, as our page types declare ``api_fields`` that Wagtail's
 ``PagesAPIViewSet`` reads; registering the ``PagesAPIViewSet`` below instead keeps its listings
 at a fixed number of queries.
+
+When ``wagtail_headless_preview`` is installed too, the router also has its ``page_preview``
+endpoint, which serves the draft an editor previews (``preview.py``); docs/headless.md shows
+the whole set-up.
 """
 
+from django.apps import apps
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
@@ -37,3 +42,9 @@ api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
 api_router.register_endpoint("images", ImagesAPIViewSet)
 api_router.register_endpoint("documents", DocumentsAPIViewSet)
+
+if apps.is_installed("wagtail_headless_preview"):
+    # Previews of drafts for decoupled front ends; see preview.py.
+    from .preview import PagePreviewAPIViewSet
+
+    api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)

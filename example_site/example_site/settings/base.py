@@ -127,3 +127,12 @@ WAGTAIL_CONDITIONS = {
     "BASE_TEMPLATE": "base.html",
     "APPOINTMENT_RECIPIENTS": ["frontdesk@example.com"],
 }
+
+# Headless previews, off by default so the demo keeps Wagtail-rendered previews. Run the demo
+# with HEADLESS_PREVIEW=1 (`HEADLESS_PREVIEW=1 make demo`) and the admin's Preview shows the
+# draft in this site's own static headless client at /headless/, which reads it from the
+# API's page_preview endpoint. The client URL is relative, so it works on any host and port;
+# the client is served by this site, so no CORS set-up is needed. See docs/headless.md.
+if os.environ.get("HEADLESS_PREVIEW") == "1":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail"), "wagtail_headless_preview")
+    WAGTAIL_HEADLESS_PREVIEW = {"CLIENT_URLS": {"default": "/headless/"}}

@@ -1,0 +1,62 @@
+"""The Wagtail-rendered appointment form with JavaScript turned off: plain HTML all the way."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import expect
+from tests.browser.helpers import PATIENT, assert_stored, fill_appointment_form
+from wagtail_conditions.models import AppointmentRequest
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_errors_then_success_without_javascript(nojs_page, demo_condition):
+    page = nojs_page
+    page.goto(demo_condition.url)
+    form = page.locator("form.wc-form")
+    form.get_by_label("Full name").fill(PATIENT["name"])
+    form.get_by_label("Email address").fill("ada@example")
+    form.get_by_label("Reason for your visit").fill(PATIENT["reason"])
+    form.get_by_role("button", name="Send request").click()
+
+    # The page comes back with an error summary whose links lead to the fields...
+    summary = page.locator(".wc-error-summary")
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+    links = summary.get_by_role("link")
+    expect(links).to_have_text(
+        [
+            re.compile("email address in the correct format"),
+            "Enter a phone number.",
+            "Tick the box to agree before sending your request.",
+        ]
+    )
+    for href in links.evaluate_all("links => links.map(link => link.getAttribute('href'))"):
+        expect(page.locator(href)).to_have_count(1)
+    form = page.locator("form.wc-form")
+    expect(form.get_by_label("Email address")).to_have_attribute("aria-invalid", "true")
+    # ...and the answers already given are kept.
+    expect(form.get_by_label("Full name")).to_have_value(PATIENT["name"])
+    expect(form.get_by_label("Email address")).to_have_value("ada@example")
+    expect(form.get_by_label("Reason for your visit")).to_have_value(PATIENT["reason"])
+    assert not AppointmentRequest.objects.exists()
+
+    # Following a link goes to its field.
+    links.first.click()
+    expect(page).to_have_url(re.compile(r"#.+-email$"))
+    expect(form.get_by_label("Email address")).to_be_focused()
+
+    values = fill_appointment_form(form)
+    form.get_by_role("button", name="Send request").click()
+
+    # The thank-you message replaces the form, in the same block, at its anchor.
+    expect(page).to_have_url(re.compile(r"#appointment$"))
+    block = page.locator("section#appointment")
+    expect(block.get_by_role("status")).to_contain_text("Request sent")
+    expect(block.get_by_role("status")).to_contain_text("We have received your request")
+    expect(page.locator("form.wc-form")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Muscle spasms")
+    assert_stored(values)
