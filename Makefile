@@ -26,7 +26,7 @@ test: venv
 	$(BIN)/tox run
 
 messages: venv
-	cd wagtail_conditions && ../$(BIN)/django-admin makemessages --locale en --ignore "*/tests/*" && ../$(BIN)/django-admin compilemessages
+	cd wagtail_conditions && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=tests.settings ../$(BIN)/django-admin makemessages --locale en && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=tests.settings ../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) .tox build dist *.egg-info

@@ -11,6 +11,8 @@ from django.utils.functional import Promise
 
 import wagtail_conditions
 from wagtail_conditions.models import (
+    AppointmentRequest,
+    AppointmentSettings,
     BodyArea,
     ConditionIndexPage,
     ConditionPage,
@@ -19,7 +21,16 @@ from wagtail_conditions.models import (
     TherapyPage,
 )
 
-MODELS = [BodyArea, ConditionIndexPage, ConditionPage, ConditionTherapy, TherapyIndexPage, TherapyPage]
+MODELS = [
+    AppointmentRequest,
+    AppointmentSettings,
+    BodyArea,
+    ConditionIndexPage,
+    ConditionPage,
+    ConditionTherapy,
+    TherapyIndexPage,
+    TherapyPage,
+]
 PAGE_MODELS = [ConditionIndexPage, ConditionPage, TherapyIndexPage, TherapyPage]
 LOCALE_DIR = os.path.join(os.path.dirname(wagtail_conditions.__file__), "locale")
 PO_FILE = os.path.join(LOCALE_DIR, "en", "LC_MESSAGES", "django.po")

@@ -116,7 +116,9 @@ class AppointmentRequest(models.Model):
 
     # A hash of the form token and the submitted answers (or the client's Idempotency-Key):
     # a double-clicked or replayed submission finds the row it already created.
-    submission_key = models.CharField(max_length=64, unique=True, editable=False)
+    submission_key = models.CharField(
+        _("submission key"), max_length=64, unique=True, editable=False
+    )
 
     objects = AppointmentRequestQuerySet.as_manager()
 
@@ -173,3 +175,4 @@ class AppointmentSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("appointment requests")
+        verbose_name_plural = _("appointment requests")
