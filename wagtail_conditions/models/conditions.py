@@ -1,0 +1,404 @@
+"""Condition pages: the A–Z index and the condition page with its linked therapies."""
+
+import re
+import string
+import unicodedata
+from urllib.parse import urlencode
+
+from django import forms
+from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from ..api.serializers import (
+    BodyAreasField,
+    LinkedTherapiesField,
+    SectionsField,
+    StringListField,
+    stream_field_serializer,
+)
+from ..blocks import SectionStreamBlock
+from ..compat import HeadlessPreviewMixin
+from ..conf import conf
+from .pages import ContentPageMixin, IndexPageMixin
+from .taxonomy import BodyArea
+
+SECTION_HELP = {
+    "overview": _("What the condition is, in plain words a patient would use."),
+    "causes": _("What commonly causes it."),
+    "symptoms": _("How it feels and what patients notice."),
+    "urgent_care": _(
+        "Warning signs that need urgent medical care instead of an appointment with the clinic."
+    ),
+    "treatment": _("How the clinic treats the condition. Link the therapies in the Therapies tab."),
+    "approach_benefits": _("Why the clinic's approach helps, compared with other options."),
+    "resources": _("Further reading, leaflets and trusted external websites."),
+}
+
+
+def _first_letter(title):
+    """The A–Z letter a title is filed under ('#' for digits and symbols)."""
+    decomposed = unicodedata.normalize("NFKD", title.strip())[:1].upper()
+    return decomposed if decomposed in string.ascii_uppercase else "#"
+
+
+def _a_to_z_key(title):
+    """Sort key that files "Épicondylitis" with the Es, whatever the database collation, and
+    titles starting with a digit or symbol ("#") after Z, as the letter navigation shows them."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    letter = _first_letter(title)
+    return (letter == "#", letter, plain.casefold())
+
+
+class AbstractConditionIndexPage(IndexPageMixin, Page):
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        max_length=1000,
+        help_text=_("A sentence or two shown above the list of conditions."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+
+    page_description = _("Lists the conditions the clinic treats, A to Z, with a search box.")
+
+    class Meta:
+        abstract = True
+
+    def get_conditions(self):
+        return (
+            ConditionPage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("title")
+            .prefetch_related("body_areas")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        conditions = self.get_conditions()
+        all_letters = {_first_letter(t) for t in conditions.values_list("title", flat=True)}
+
+        areas = list(BodyArea.objects.filter(conditions__in=conditions.values("pk")).distinct())
+        area_slug = request.GET.get("area", "").strip()
+        area = next((a for a in areas if a.slug == area_slug), None)
+        if area:
+            conditions = conditions.filter(body_areas=area)
+
+        query = request.GET.get("q", "").strip()[:100]
+        if query:
+            # Search on the plain, indexed queryset, then filter: search backends cannot filter
+            # on many-to-many fields such as body areas. Only words reach the backend: quotes
+            # break SQLite's FTS5 syntax and NUL characters break PostgreSQL.
+            words = " ".join(re.findall(r"\w+", query))
+            matches = ConditionPage.objects.child_of(self).live().public().search(words) if words else []
+            conditions = conditions.filter(pk__in=[page.pk for page in matches])
+
+        letter = request.GET.get("letter", "").strip().upper()[:1]
+        if letter not in all_letters:
+            letter = ""
+
+        # Order (and pick the letter) in Python: database collations disagree on accents.
+        rows = sorted(conditions.values_list("pk", "title"), key=lambda row: _a_to_z_key(row[1]))
+        ids = [pk for pk, title in rows if not letter or _first_letter(title) == letter]
+        page_obj = self.paginate(request, ids, conf.CONDITIONS_PER_PAGE)
+        pages = conditions.in_bulk(page_obj.object_list)
+        page_obj.object_list = [pages[pk] for pk in page_obj.object_list]
+        groups = {}
+        for condition in page_obj.object_list:
+            groups.setdefault(_first_letter(condition.title), []).append(condition)
+
+        params = {"q": query, "area": area.slug if area else "", "letter": letter}
+        params = {key: value for key, value in params.items() if value}
+        context.update(
+            {
+                "conditions": page_obj,
+                "pagination_prefix": urlencode(params) + "&" if params else "",
+                "letter_groups": list(groups.items()),  # already in A–Z order, "#" last
+                "alphabet": [(c, c in all_letters) for c in string.ascii_uppercase + "#"],
+                "body_areas": areas,
+                "current_area": area,
+                "current_letter": letter,
+                "search_query": query,
+                "is_filtered": bool(area or query or letter),
+            }
+        )
+        return context
+
+
+class AbstractConditionPage(ContentPageMixin, Page):
+    summary = models.TextField(
+        _("summary"),
+        max_length=300,
+        help_text=_(
+            "One or two plain sentences (up to 300 characters) shown on cards, in search results "
+            "and as the page description for search engines."
+        ),
+    )
+    alternative_names = models.CharField(
+        _("alternative names"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Other names patients search for, separated by commas, e.g. 'cramp, muscle cramp'."
+        ),
+    )
+    body_areas = ParentalManyToManyField(
+        BodyArea,
+        blank=True,
+        related_name="conditions",
+        verbose_name=_("body areas"),
+        help_text=_("Where in the body the condition occurs. Used to filter the A–Z list."),
+    )
+    overview = StreamField(
+        SectionStreamBlock(), blank=True, verbose_name=_("overview"), help_text=SECTION_HELP["overview"]
+    )
+    causes = StreamField(
+        SectionStreamBlock(), blank=True, verbose_name=_("causes"), help_text=SECTION_HELP["causes"]
+    )
+    symptoms = StreamField(
+        SectionStreamBlock(), blank=True, verbose_name=_("symptoms"), help_text=SECTION_HELP["symptoms"]
+    )
+    urgent_care = StreamField(
+        SectionStreamBlock(),
+        blank=True,
+        verbose_name=_("when to seek urgent care"),
+        help_text=SECTION_HELP["urgent_care"],
+    )
+    treatment = StreamField(
+        SectionStreamBlock(),
+        blank=True,
+        verbose_name=_("how we treat it"),
+        help_text=SECTION_HELP["treatment"],
+    )
+    approach_benefits = StreamField(
+        SectionStreamBlock(),
+        blank=True,
+        verbose_name=_("why our approach helps"),
+        help_text=SECTION_HELP["approach_benefits"],
+    )
+    resources = StreamField(
+        SectionStreamBlock(),
+        blank=True,
+        verbose_name=_("additional resources"),
+        help_text=SECTION_HELP["resources"],
+    )
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When a clinician last checked this page was accurate."),
+    )
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+
+    # (field name, heading) of each section, in page order. Templates and the API use it.
+    sections = [
+        ("overview", _("Overview")),
+        ("causes", _("Causes")),
+        ("symptoms", _("Symptoms")),
+        ("urgent_care", _("When to seek urgent care")),
+        ("treatment", _("How we treat it")),
+        ("approach_benefits", _("Why our approach helps")),
+        ("resources", _("Additional resources")),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("alternative_names"),
+        FieldPanel("body_areas", widget=forms.CheckboxSelectMultiple),
+    ]
+    sections_panels = [FieldPanel(name) for name, _heading in sections]
+    therapy_panels = [
+        InlinePanel(
+            "therapy_links",
+            heading=_("Therapies used for this condition"),
+            label=_("Therapy"),
+            help_text=_(
+                "Add the therapies the clinic uses, in the order to show them. Each therapy page "
+                "then lists this condition automatically."
+            ),
+        )
+    ]
+    review_panels = [
+        MultiFieldPanel(
+            [FieldPanel("last_reviewed"), FieldPanel("next_review_due")],
+            heading=_("Clinical review"),
+        )
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Summary")),
+            ObjectList(sections_panels, heading=_("Sections")),
+            ObjectList(therapy_panels, heading=_("Therapies")),
+            ObjectList(review_panels + Page.promote_panels, heading=_("Promote and review")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("alternative_names"),
+        index.SearchField("summary"),
+        index.AutocompleteField("alternative_names"),
+        *(index.SearchField(name) for name, _heading in sections),
+        index.RelatedFields("body_areas", [index.SearchField("name")]),
+    ]
+
+    # Read by Wagtail's API v2 and v3; see wagtail_conditions/api/.
+    api_fields = [
+        APIField("summary"),
+        APIField("alternative_names", serializer=StringListField(source="alternative_names_list")),
+        APIField("body_areas", serializer=BodyAreasField()),
+        APIField("sections", serializer=SectionsField()),
+        APIField("overview", serializer=stream_field_serializer(overview)),
+        APIField("causes", serializer=stream_field_serializer(causes)),
+        APIField("symptoms", serializer=stream_field_serializer(symptoms)),
+        APIField("urgent_care", serializer=stream_field_serializer(urgent_care)),
+        APIField("treatment", serializer=stream_field_serializer(treatment)),
+        APIField("approach_benefits", serializer=stream_field_serializer(approach_benefits)),
+        APIField("resources", serializer=stream_field_serializer(resources)),
+        APIField("therapies", serializer=LinkedTherapiesField()),
+        APIField("last_reviewed"),
+        APIField("next_review_due"),
+    ]
+
+    page_description = _(
+        "A health condition the clinic treats: causes, symptoms, treatment and linked therapies."
+    )
+
+    class Meta:
+        abstract = True
+
+    def get_meta_description(self):
+        return self.search_description or self.summary
+
+    @property
+    def alternative_names_list(self):
+        return [name.strip() for name in self.alternative_names.split(",") if name.strip()]
+
+    def get_therapy_links(self):
+        """Linked live therapies, in editor order, fetched in a fixed number of queries."""
+        return (
+            self.therapy_links.filter(therapy__live=True)
+            .select_related("therapy")
+            .order_by("sort_order")
+        )
+
+    def get_section_list(self):
+        """(field name, heading, value) of each section the editor filled in."""
+        return [
+            (name, heading, getattr(self, name))
+            for name, heading in self.sections
+            if getattr(self, name)
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["therapy_links"] = list(self.get_therapy_links())
+        context["sections"] = self.get_section_list()
+        return context
+
+    @classmethod
+    def prefetch_api_data(cls, pages):
+        """Fetch the rows the API fields read, for all ``pages`` at once. Pages already done, and
+        pages holding unsaved relations (previews, revisions), are left alone."""
+        pages = [
+            page
+            for page in pages
+            if page.pk
+            and not hasattr(page, "_api_therapy_links")
+            and not getattr(page, "_cluster_related_objects", None)
+        ]
+        if pages:
+            prefetch_related_objects(
+                pages,
+                Prefetch("body_areas", queryset=BodyArea.objects.all(), to_attr="_api_body_areas"),
+                Prefetch(
+                    "therapy_links",
+                    # The rows of get_therapy_links().
+                    queryset=ConditionTherapy.objects.filter(therapy__live=True)
+                    .select_related("therapy")
+                    .order_by("sort_order"),
+                    to_attr="_api_therapy_links",
+                ),
+            )
+
+    def get_api_body_areas(self):
+        if hasattr(self, "_api_body_areas"):
+            return self._api_body_areas
+        return list(self.body_areas.all())
+
+    def get_api_therapy_links(self):
+        if hasattr(self, "_api_therapy_links"):
+            return self._api_therapy_links
+        return list(self.get_therapy_links())
+
+
+class ConditionTherapy(Orderable):
+    """A therapy linked from a condition, with a note on how it helps that condition."""
+
+    condition = ParentalKey(
+        "wagtail_conditions.ConditionPage",
+        on_delete=models.CASCADE,
+        related_name="therapy_links",
+        verbose_name=_("condition"),
+    )
+    therapy = models.ForeignKey(
+        "wagtail_conditions.TherapyPage",
+        on_delete=models.CASCADE,
+        related_name="condition_links",
+        verbose_name=_("therapy"),
+    )
+    note = models.CharField(
+        _("how it helps"),
+        max_length=255,
+        blank=True,
+        help_text=_("Optional: how this therapy helps this condition, in one sentence."),
+    )
+
+    panels = [PageChooserPanel("therapy", "wagtail_conditions.TherapyPage"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("linked therapy")
+        verbose_name_plural = _("linked therapies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["condition", "therapy"], name="wagtail_conditions_unique_condition_therapy"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.condition_id} → {self.therapy_id}"
+
+
+class ConditionIndexPage(HeadlessPreviewMixin, AbstractConditionIndexPage):
+    subpage_types = ["wagtail_conditions.ConditionPage"]
+    template = "wagtail_conditions/condition_index_page.html"
+
+    class Meta:
+        verbose_name = _("condition index page")
+        verbose_name_plural = _("condition index pages")
+
+
+class ConditionPage(HeadlessPreviewMixin, AbstractConditionPage):
+    parent_page_types = ["wagtail_conditions.ConditionIndexPage"]
+    subpage_types = []
+    template = "wagtail_conditions/condition_page.html"
+
+    class Meta:
+        verbose_name = _("condition page")
+        verbose_name_plural = _("condition pages")

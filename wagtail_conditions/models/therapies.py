@@ -1,0 +1,177 @@
+"""Therapy pages: the index and the therapy page, whose conditions are derived."""
+
+
+from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import (
+    FieldPanel,
+)
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..api.serializers import (
+    LinkedConditionsField,
+    stream_field_serializer,
+)
+from ..blocks import SectionStreamBlock
+from ..compat import HeadlessPreviewMixin
+from ..conf import conf
+from .conditions import ConditionPage, ConditionTherapy
+from .pages import ContentPageMixin, IndexPageMixin
+
+
+class AbstractTherapyIndexPage(IndexPageMixin, Page):
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        max_length=1000,
+        help_text=_("A sentence or two shown above the list of therapies."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+
+    page_description = _("Lists the therapies the clinic offers.")
+
+    class Meta:
+        abstract = True
+
+    def get_therapies(self):
+        return TherapyPage.objects.child_of(self).live().public().order_by("title")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["therapies"] = self.paginate(
+            request, self.get_therapies(), conf.THERAPIES_PER_PAGE
+        )
+        return context
+
+
+class AbstractTherapyPage(ContentPageMixin, Page):
+    summary = models.TextField(
+        _("summary"),
+        max_length=300,
+        help_text=_(
+            "One or two plain sentences (up to 300 characters) shown on cards, in search results "
+            "and as the page description for search engines."
+        ),
+    )
+    body = StreamField(
+        SectionStreamBlock(),
+        blank=True,
+        verbose_name=_("about the therapy"),
+        help_text=_("What the therapy is and how it works."),
+    )
+    what_to_expect = StreamField(
+        SectionStreamBlock(),
+        blank=True,
+        verbose_name=_("what to expect in a session"),
+        help_text=_("Walk the patient through a session, from arrival to aftercare."),
+    )
+    session_length = models.CharField(
+        _("typical session length"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example '30 to 45 minutes'."),
+    )
+    contraindications = StreamField(
+        SectionStreamBlock(),
+        blank=True,
+        verbose_name=_("who it is not suitable for"),
+        help_text=_("Contraindications and safety notes, e.g. pregnancy, pacemakers, open wounds."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("session_length"),
+        FieldPanel("body"),
+        FieldPanel("what_to_expect"),
+        FieldPanel("contraindications"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("what_to_expect"),
+        index.SearchField("contraindications"),
+    ]
+
+    # Read by Wagtail's API v2 and v3; see wagtail_conditions/api/.
+    api_fields = [
+        APIField("summary"),
+        APIField("session_length"),
+        APIField("body", serializer=stream_field_serializer(body)),
+        APIField("what_to_expect", serializer=stream_field_serializer(what_to_expect)),
+        APIField("contraindications", serializer=stream_field_serializer(contraindications)),
+        APIField("conditions", serializer=LinkedConditionsField()),
+    ]
+
+    page_description = _(
+        "A therapy the clinic offers. The conditions it treats are listed automatically."
+    )
+
+    class Meta:
+        abstract = True
+
+    def get_meta_description(self):
+        return self.search_description or self.summary
+
+    def get_conditions(self):
+        """Live conditions that link this therapy; editors enter each link once, on the condition."""
+        return (
+            ConditionPage.objects.live()
+            .public()
+            .filter(therapy_links__therapy=self)
+            .distinct()
+            .order_by("title")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["conditions"] = list(self.get_conditions())
+        return context
+
+    @classmethod
+    def prefetch_api_data(cls, pages):
+        """Fetch the conditions the API lists, for all ``pages`` at once."""
+        pages = [page for page in pages if page.pk and not hasattr(page, "_api_condition_links")]
+        if pages:
+            conditions = ConditionPage.objects.live().public()
+            prefetch_related_objects(
+                pages,
+                Prefetch(
+                    "condition_links",
+                    # The pages of get_conditions(), through their links.
+                    queryset=ConditionTherapy.objects.filter(condition__in=conditions)
+                    .select_related("condition")
+                    .order_by("condition__title", "condition_id"),
+                    to_attr="_api_condition_links",
+                ),
+            )
+
+    def get_api_conditions(self):
+        if hasattr(self, "_api_condition_links"):
+            return [link.condition for link in self._api_condition_links]
+        return list(self.get_conditions())
+
+
+class TherapyIndexPage(HeadlessPreviewMixin, AbstractTherapyIndexPage):
+    subpage_types = ["wagtail_conditions.TherapyPage"]
+    template = "wagtail_conditions/therapy_index_page.html"
+
+    class Meta:
+        verbose_name = _("therapy index page")
+        verbose_name_plural = _("therapy index pages")
+
+
+class TherapyPage(HeadlessPreviewMixin, AbstractTherapyPage):
+    parent_page_types = ["wagtail_conditions.TherapyIndexPage"]
+    subpage_types = []
+    template = "wagtail_conditions/therapy_page.html"
+
+    class Meta:
+        verbose_name = _("therapy page")
+        verbose_name_plural = _("therapy pages")
