@@ -4,9 +4,7 @@
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import (
-    FieldPanel,
-)
+from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
 from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -85,13 +83,20 @@ class AbstractTherapyPage(ContentPageMixin, Page):
         help_text=_("Contraindications and safety notes, e.g. pregnancy, pacemakers, open wounds."),
     )
 
-    content_panels = Page.content_panels + [
-        FieldPanel("summary"),
-        FieldPanel("session_length"),
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("session_length")]
+    sections_panels = [
         FieldPanel("body"),
         FieldPanel("what_to_expect"),
         FieldPanel("contraindications"),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Summary")),
+            ObjectList(sections_panels, heading=_("Sections")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
