@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv clean messages
+.PHONY: demo test venv clean messages bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,6 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) .tox build dist *.egg-info
+
+bench: venv
+	$(BIN)/python benchmarks/bench.py

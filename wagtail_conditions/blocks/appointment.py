@@ -144,11 +144,15 @@ class AppointmentFormBlock(blocks.StructBlock):
             raise StructBlockValidationError(block_errors=errors)
         return value
 
-    def get_config(self, value, page, block_id, *, site=None):
-        """Resolve the block's settings, falling back to the site's, into a ``FormConfig``."""
+    def get_config(self, value, page, block_id, *, site=None, request=None):
+        """Resolve the block's settings, falling back to the site's, into a ``FormConfig``.
+        Given the ``request``, the site settings come from its per-request cache."""
         from ..models import AppointmentSettings
 
-        site_settings = AppointmentSettings.for_site(site) if site else None
+        if request is not None:
+            site_settings = AppointmentSettings.for_request(request)
+        else:
+            site_settings = AppointmentSettings.for_site(site) if site else None
         privacy_page = value.get("privacy_page") or (
             site_settings.privacy_notice if site_settings else None
         )
@@ -217,8 +221,7 @@ class AppointmentFormBlock(blocks.StructBlock):
             context["private"] = True
             return context
 
-        site = page.get_site()
-        config = self.get_config(value, page, block_id, site=site)
+        config = self.get_config(value, page, block_id, request=request)
         state = get_form_state(request, block_id)
         form = state if state not in (None, "sent") else AppointmentRequestForm(config=config)
         prefix = f"appointment-{block_id[:8]}"
