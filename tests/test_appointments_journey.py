@@ -423,3 +423,38 @@ def test_editor_set_block_text_is_escaped(client, db, settings):
     for html in (page_html, sent_html):
         assert "<script>" not in html
         assert "&lt;script&gt;alert(&quot;editor&quot;)&lt;/script&gt;" in html
+
+
+def test_error_re_render_keeps_the_first_token_so_a_quick_correction_is_not_taken_for_a_bot(
+    client, settings
+):
+    """A visitor who only has to tick the consent box resends within seconds of the error
+    page: the fill time must count from their first view, or the request would be silently
+    dropped as a bot's."""
+    import re
+    import time
+
+    from tests.appointments_helpers import configure, publish_host_page
+    from wagtail_conditions.appointments.spam import make_form_token
+    from wagtail_conditions.models import AppointmentRequest
+
+    configure(settings, APPOINTMENT_MIN_FILL_SECONDS=5)
+    page = publish_host_page()
+    html = client.get(page.url).content.decode()
+    block_id = re.search(r'name="block" value="([^"]+)"', html).group(1)
+    first_view = make_form_token(page.pk, block_id, now=time.time() - 60)
+    answers = {
+        "page": page.pk,
+        "block": block_id,
+        "token": first_view,
+        "name": "Ann Example",
+        "email": "ann@example.com",
+        "phone": "+44 20 7946 0000",
+    }
+    response = client.post("/appointments/submit/", answers)  # consent not ticked
+    assert response.status_code == 422
+    assert f'name="token" value="{first_view}"' in response.content.decode()
+
+    response = client.post("/appointments/submit/", {**answers, "consent": "on"})
+    assert response.status_code == 303
+    assert AppointmentRequest.objects.count() == 1

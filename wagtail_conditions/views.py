@@ -88,7 +88,7 @@ def submit_appointment(request):
             request=request,
             page_id=page_id,
             block_id=block_id,
-            token=data.pop("token", None),
+            token=data.get("token"),  # left in data: an error re-render reuses it
         )
     except DatabaseError:
         logger.exception("Appointment request could not be stored")

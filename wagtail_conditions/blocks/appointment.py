@@ -233,7 +233,10 @@ class AppointmentFormBlock(blocks.StructBlock):
                 "fields": [_field_context(form[name]) for name in form.fields if name != "consent"],
                 "consent": _field_context(form["consent"]),
                 "sent": state == "sent",
-                "token": make_form_token(page.pk, block_id),
+                # Re-rendered with errors: keep the token the visitor was first given, so the
+                # minimum fill time counts from their first view. A fresh token would make a
+                # quick correction ("tick the consent box, resend") look like a bot's.
+                "token": form.data.get("token") if form.is_bound else make_form_token(page.pk, block_id),
                 "submit_url": reverse("wagtail_conditions:appointment_submit"),
                 "prefix": prefix,
             }
