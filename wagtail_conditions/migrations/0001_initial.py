@@ -7,7 +7,13 @@ import uuid
 import wagtail.fields
 import wagtail_conditions.compat
 import wagtail_conditions.models.pages
+from django.conf import settings
 from django.db import migrations, models
+
+
+# Wagtail 8 lets a site swap its base Page model (WAGTAIL_PAGE_MODEL); Wagtail 7.4 has no such
+# setting, so foreign keys to pages name it with a fallback instead of settings.WAGTAIL_PAGE_MODEL.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
 
 
 class Migration(migrations.Migration):
@@ -15,6 +21,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(PAGE_MODEL),
         ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 
@@ -79,7 +86,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('notification_recipients', models.CharField(blank=True, help_text='Email addresses, separated by commas, told about new appointment requests when a form does not name its own.', max_length=1000, verbose_name='notification recipients')),
-                ('privacy_notice', models.ForeignKey(blank=True, help_text='Linked from the consent statement of forms that do not choose their own.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='privacy notice page')),
+                ('privacy_notice', models.ForeignKey(blank=True, help_text='Linked from the consent statement of forms that do not choose their own.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=PAGE_MODEL, verbose_name='privacy notice page')),
                 ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
             ],
             options={
@@ -142,7 +149,7 @@ class Migration(migrations.Migration):
                 ('staff_notified_at', models.DateTimeField(blank=True, null=True, verbose_name='staff notified at')),
                 ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledgement sent at')),
                 ('submission_key', models.CharField(editable=False, max_length=64, unique=True, verbose_name='submission key')),
-                ('source_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='source page')),
+                ('source_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=PAGE_MODEL, verbose_name='source page')),
             ],
             options={
                 'verbose_name': 'appointment request',
