@@ -283,9 +283,6 @@ class AbstractConditionPage(ContentPageMixin, Page):
     class Meta:
         abstract = True
 
-    def get_meta_description(self):
-        return self.search_description or self.summary
-
     @property
     def alternative_names_list(self):
         return [name.strip() for name in self.alternative_names.split(",") if name.strip()]

@@ -39,6 +39,11 @@ class IndexPageMixin:
 
 
 class ContentPageMixin:
+    """Shared behaviour of the condition and therapy pages, which both have a ``summary``."""
+
+    def get_meta_description(self):
+        return self.search_description or self.summary
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["base_template"] = conf.BASE_TEMPLATE

@@ -121,9 +121,6 @@ class AbstractTherapyPage(ContentPageMixin, Page):
     class Meta:
         abstract = True
 
-    def get_meta_description(self):
-        return self.search_description or self.summary
-
     def get_conditions(self):
         """Live conditions that link this therapy; editors enter each link once, on the condition."""
         return (
