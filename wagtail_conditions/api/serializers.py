@@ -10,15 +10,15 @@ Fields that read related rows have the page model fetch them for every page of t
 once (``prefetch_api_data``), so a listing costs the same number of queries for 1 page or 20.
 """
 
-from importlib.util import find_spec
 from typing import Any
 
 from django.db.models import Model
 from rest_framework import serializers
 
+from ..compat import HAS_API_V3
 from . import schemas
 
-if find_spec("wagtail.api.v3"):
+if HAS_API_V3:
     from .v3 import json_schema_type, stream_type
 else:  # Wagtail < 8 has API v2 only.
 

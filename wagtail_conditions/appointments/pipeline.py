@@ -10,7 +10,7 @@ import enum
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -40,7 +40,6 @@ class Outcome:
     instance: AppointmentRequest | None = None
     config: object = None
     page: object = None
-    errors: dict = field(default_factory=dict)
 
 
 def resolve_form(page_id, block_id):
@@ -97,7 +96,7 @@ def submit_appointment_request(
         logger.info("Appointment form %s on page %s: submission dropped as spam", block_id, page.pk)
         return Outcome(Result.SILENTLY_DROPPED, page=page, config=config)
     if not form.is_valid():
-        return Outcome(Result.INVALID, form=form, page=page, config=config, errors=form.errors)
+        return Outcome(Result.INVALID, form=form, page=page, config=config)
 
     instance = _store(form, page, config, _submission_key(form_token, form.cleaned_data, idempotency_key))
     return Outcome(Result.CREATED, form=form, instance=instance, page=page, config=config)
