@@ -19,6 +19,9 @@ DATABASES = {
         default="sqlite:///" + os.path.join(BASE_DIR, "test.sqlite3"), conn_max_age=0
     )
 }
+if os.environ.get("WAGTAIL_CONDITIONS_TEST_DB_NAME"):
+    # Lets two runs share one PostgreSQL server without sharing a test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["WAGTAIL_CONDITIONS_TEST_DB_NAME"]}
 
 INSTALLED_APPS = [
     "wagtail_conditions",

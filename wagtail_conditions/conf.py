@@ -35,8 +35,9 @@ DEFAULTS = {
     "APPOINTMENT_BOOKING_HORIZON_DAYS": 180,
     # Longest reason-for-visit text accepted.
     "APPOINTMENT_REASON_MAX_LENGTH": 1000,
-    # Forms submitted faster than this (seconds after the form token was issued) are treated
-    # as bots: they get the normal success response and nothing is stored.
+    # Valid forms submitted faster than this (seconds after the form token was issued) look
+    # like bots: they get the normal success response and are stored with status "Spam",
+    # never notified (a patient whose browser filled the form in can still be found).
     "APPOINTMENT_MIN_FILL_SECONDS": 3,
     # How long (seconds) a form token stays valid. Keep it longer than any page cache lifetime.
     "APPOINTMENT_TOKEN_MAX_AGE": 60 * 60 * 24,
@@ -55,6 +56,12 @@ DEFAULTS = {
     "APPOINTMENT_SPAM_CHECKS": [],
     # Requests older than this many days are deleted by `purge_appointment_requests`.
     "APPOINTMENT_RETENTION_DAYS": 365,
+    # Requests held as spam are deleted by the same command after this many days.
+    "APPOINTMENT_SPAM_RETENTION_DAYS": 30,
+    # At most one acknowledgement email per patient address in this many seconds (counted in
+    # the rate-limit cache), so the public form cannot be used to send mail to a stranger
+    # over and over. 0 turns the limit off.
+    "APPOINTMENT_ACKNOWLEDGEMENT_INTERVAL": 60 * 60,
 }
 
 

@@ -28,7 +28,7 @@ DELETE = "wagtail.delete"  # Wagtail's own
 
 
 def title_for(instance):
-    return gettext("Appointment request #%(pk)s") % {"pk": instance.pk}
+    return gettext("Appointment request %(reference)s") % {"reference": instance.reference}
 
 
 def _status_label(value):

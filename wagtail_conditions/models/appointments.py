@@ -1,13 +1,13 @@
 """Appointment requests sent by patients, and the site-wide settings for them."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from ..appointments.references import MAX_LENGTH as REFERENCE_MAX_LENGTH
+from ..appointments.references import new_reference
 from ..compat import PAGE_MODEL
 from ..validators import parse_email_list
 
@@ -49,13 +49,25 @@ class AppointmentRequest(models.Model):
         NEW = "new", _("New patient")
         RETURNING = "returning", _("Returning patient")
 
+    class SpamReason(models.TextChoices):
+        HONEYPOT = "honeypot", _("Hidden field filled in")
+        TOO_FAST = "too_fast", _("Sent too quickly after the page loaded")
+        SITE_CHECK = "site_check", _("Flagged by the site's spam check")
+
     class NotificationStatus(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         NOT_REQUIRED = "not_required", _("No recipients")
 
-    reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(
+        _("reference"),
+        max_length=REFERENCE_MAX_LENGTH,
+        unique=True,
+        default=new_reference,
+        editable=False,
+        help_text=_("Quote this reference to the patient, e.g. AR-7K3Q-9M."),
+    )
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("email"), max_length=254)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -94,6 +106,16 @@ class AppointmentRequest(models.Model):
 
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW
+    )
+    spam_reason = models.CharField(
+        _("why it looks like spam"),
+        max_length=12,
+        choices=SpamReason.choices,
+        blank=True,
+        help_text=_(
+            "Set when a spam check flagged the request. Such requests are stored but never "
+            "notified, and are purged after a short retention period."
+        ),
     )
     staff_notes = models.TextField(_("staff notes"), blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
@@ -137,7 +159,7 @@ class AppointmentRequest(models.Model):
 
     def __str__(self):
         # No personal data here: Wagtail's audit log stores this string as the entry's label.
-        return _("Appointment request #%(pk)s") % {"pk": self.pk}
+        return _("Appointment request %(reference)s") % {"reference": self.reference}
 
     def get_recipient_list(self):
         return [address for address in self.recipients.split(",") if address]
