@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from io import StringIO
+from types import SimpleNamespace
 from unittest import mock
 
 from django.apps import apps
@@ -99,6 +100,11 @@ class SettingsCheckTests(SimpleTestCase):
 
 
 class ManagePyCheckTests(SimpleTestCase):
+    # The suite sends mail with the immediate task backend on purpose (one process, the
+    # locmem outbox); a production site gets W004 for it.
+    @override_settings(
+        SILENCED_SYSTEM_CHECKS=[*settings.SILENCED_SYSTEM_CHECKS, "wagtail_conditions.W004"]
+    )
     def test_check_command_is_clean_with_the_test_settings(self):
         out = StringIO()
         call_command("check", "--fail-level", "WARNING", stdout=out, stderr=out)
@@ -128,3 +134,139 @@ class RateLimitCacheAliasCheckTests(SimpleTestCase):
         errors = check_rate_limit_cache(None)
         self.assertEqual([error.id for error in errors], ["wagtail_conditions.E005"])
         self.assertIn("'nowhere'", errors[0].msg)
+
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+class NotificationTaskBackendCheckTests(SimpleTestCase):
+    @override_settings(DEBUG=False, TASKS=IMMEDIATE)
+    def test_immediate_backend_in_production_is_warned_about_with_w004(self):
+        [warning] = checks.check_notification_task_backend(None)
+        self.assertEqual(warning.id, "wagtail_conditions.W004")
+        self.assertIn("ImmediateBackend", warning.msg)
+        self.assertIn("inside the web request", warning.msg)
+        self.assertIn("django_tasks_db.DatabaseBackend", warning.hint)
+        self.assertIn("db_worker", warning.hint)
+
+    def test_no_tasks_setting_means_the_immediate_backend(self):
+        with override_settings(DEBUG=False):
+            del settings.TASKS  # django-tasks' default is the immediate backend
+            self.assertEqual(
+                ids(checks.check_notification_task_backend(None)), ["wagtail_conditions.W004"]
+            )
+
+    @override_settings(DEBUG=False, TASKS=DATABASE_TASKS)
+    def test_database_backend_passes(self):
+        self.assertEqual(checks.check_notification_task_backend(None), [])
+
+    @override_settings(DEBUG=True, TASKS=IMMEDIATE)
+    def test_immediate_backend_is_fine_while_developing(self):
+        self.assertEqual(checks.check_notification_task_backend(None), [])
+
+    @override_settings(
+        DEBUG=False,
+        TASKS={
+            "default": IMMEDIATE["default"],
+            "mail": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+        },
+    )
+    def test_the_backend_alias_of_the_notification_task_is_the_one_checked(self):
+        from django_tasks_db import DatabaseBackend
+
+        self.assertEqual(
+            checks._task_backend_class(SimpleNamespace(backend="mail")), DatabaseBackend
+        )
+        self.assertEqual(ids(checks.check_notification_task_backend(None)), ["wagtail_conditions.W004"])
+
+    @override_settings(DEBUG=False, TASKS={"default": {"BACKEND": "no.such.Backend"}})
+    def test_an_unknown_backend_is_left_to_django_tasks(self):
+        self.assertEqual(checks.check_notification_task_backend(None), [])
+
+
+class EmailTimeoutCheckTests(SimpleTestCase):
+    @override_settings(DEBUG=False, EMAIL_BACKEND=SMTP, EMAIL_TIMEOUT=None)
+    def test_smtp_without_timeout_in_production_is_warned_about_with_w005(self):
+        [warning] = checks.check_email_timeout(None)
+        self.assertEqual(warning.id, "wagtail_conditions.W005")
+        self.assertIn("EMAIL_TIMEOUT", warning.msg)
+        self.assertIn("EMAIL_TIMEOUT", warning.hint)
+
+    @override_settings(DEBUG=False, EMAIL_BACKEND=SMTP, EMAIL_TIMEOUT=10)
+    def test_smtp_with_a_timeout_passes(self):
+        self.assertEqual(checks.check_email_timeout(None), [])
+
+    @override_settings(DEBUG=True, EMAIL_BACKEND=SMTP, EMAIL_TIMEOUT=None)
+    def test_no_timeout_is_fine_while_developing(self):
+        self.assertEqual(checks.check_email_timeout(None), [])
+
+    @override_settings(
+        DEBUG=False,
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        EMAIL_TIMEOUT=None,
+    )
+    def test_backends_that_do_not_talk_smtp_pass(self):
+        self.assertEqual(checks.check_email_timeout(None), [])
+
+
+class RateLimitCacheAtomicityCheckTests(SimpleTestCase):
+    def caches(self, backend):
+        return {"default": {"BACKEND": backend, "LOCATION": "somewhere"}}
+
+    def test_caches_without_atomic_increments_are_warned_about_with_w006(self):
+        for backend in (
+            "django.core.cache.backends.filebased.FileBasedCache",
+            "django.core.cache.backends.db.DatabaseCache",
+        ):
+            with self.subTest(backend=backend), override_settings(
+                DEBUG=False, CACHES=self.caches(backend)
+            ):
+                [warning] = checks.check_rate_limit_cache_is_atomic(None)
+                self.assertEqual(warning.id, "wagtail_conditions.W006")
+                self.assertIn(backend.rsplit(".", 1)[-1], warning.msg)
+                self.assertIn("Redis", warning.hint)
+
+    def test_atomic_and_per_process_caches_are_not_w006(self):
+        # Per-process caches get W003 instead.
+        for backend in (
+            "django.core.cache.backends.redis.RedisCache",
+            "django.core.cache.backends.memcached.PyMemcacheCache",
+            "django.core.cache.backends.locmem.LocMemCache",
+        ):
+            with self.subTest(backend=backend), override_settings(
+                DEBUG=False, CACHES=self.caches(backend)
+            ):
+                self.assertEqual(checks.check_rate_limit_cache_is_atomic(None), [])
+
+    @override_settings(
+        DEBUG=True, CACHES={"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}}
+    )
+    def test_any_cache_is_fine_while_developing(self):
+        self.assertEqual(checks.check_rate_limit_cache_is_atomic(None), [])
+
+
+class PerProcessRateLimitCacheCheckTests(SimpleTestCase):
+    @override_settings(
+        DEBUG=False,
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    )
+    def test_w003_says_the_limit_does_not_hold_across_processes(self):
+        [warning] = checks.check_rate_limit_cache(None)
+        self.assertEqual(warning.id, "wagtail_conditions.W003")
+        self.assertIn("does not share its counts between processes", warning.msg)
+        self.assertIn("the limit does not hold", warning.msg)
+
+
+class TranslatedCheckMessageTests(SimpleTestCase):
+    @override_settings(DEBUG=False, EMAIL_BACKEND=SMTP, EMAIL_TIMEOUT=None, TASKS=IMMEDIATE)
+    def test_messages_and_hints_go_through_gettext(self):
+        with mock.patch.object(checks, "_", side_effect=lambda text: f"«{text}»"):
+            messages = [
+                *checks.check_notification_task_backend(None),
+                *checks.check_email_timeout(None),
+            ]
+        for message in messages:
+            self.assertTrue(message.msg.startswith("«"), message.msg)
+            self.assertTrue(message.hint.startswith("«"), message.hint)

@@ -6,6 +6,8 @@ from django.core.checks import Error, Tags, Warning, register
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import get_resolver
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .conf import SETTING_NAME, conf
 
@@ -26,8 +28,8 @@ def check_installed_apps(app_configs, **kwargs):
         if not apps.is_installed(app_name):
             errors.append(
                 Error(
-                    f"wagtail-conditions needs '{app_name}' in INSTALLED_APPS.",
-                    hint=f"Add '{app_name}' to INSTALLED_APPS in your settings.",
+                    _("wagtail-conditions needs %(app)r in INSTALLED_APPS.") % {"app": app_name},
+                    hint=_("Add %(app)r to INSTALLED_APPS in your settings.") % {"app": app_name},
                     id="wagtail_conditions.E001",
                 )
             )
@@ -39,8 +41,8 @@ def check_urls_included(app_configs, **kwargs):
     if "wagtail_conditions" not in get_resolver().namespace_dict:
         return [
             Error(
-                "The wagtail-conditions URLs are not included in ROOT_URLCONF.",
-                hint=(
+                _("The wagtail-conditions URLs are not included in ROOT_URLCONF."),
+                hint=_(
                     'Add path("", include("wagtail_conditions.urls")) to your urlpatterns, '
                     "before Wagtail's catch-all include(wagtail_urls)."
                 ),
@@ -56,8 +58,9 @@ def check_settings(app_configs, **kwargs):
     for key in conf.unknown_keys():
         errors.append(
             Warning(
-                f"{SETTING_NAME} has an unknown key {key!r}; it is ignored.",
-                hint="See the configuration table in the wagtail-conditions README.",
+                _("%(setting)s has an unknown key %(key)r; it is ignored.")
+                % {"setting": SETTING_NAME, "key": key},
+                hint=_("See the configuration table in the wagtail-conditions README."),
                 id="wagtail_conditions.W001",
             )
         )
@@ -66,8 +69,9 @@ def check_settings(app_configs, **kwargs):
     except TemplateDoesNotExist:
         errors.append(
             Error(
-                f"{SETTING_NAME}['BASE_TEMPLATE'] names {conf.BASE_TEMPLATE!r}, which does not exist.",
-                hint="Point it at a template of yours that defines a 'content' block.",
+                _("%(setting)s['BASE_TEMPLATE'] names %(template)r, which does not exist.")
+                % {"setting": SETTING_NAME, "template": conf.BASE_TEMPLATE},
+                hint=_("Point it at a template of yours that defines a 'content' block."),
                 id="wagtail_conditions.E003",
             )
         )
@@ -80,17 +84,20 @@ def check_settings(app_configs, **kwargs):
         except (LookupError, ValueError):
             errors.append(
                 Error(
-                    f"{SETTING_NAME}['INDEX_PARENT_PAGE_TYPES'] names {label!r}, "
-                    "which is not an installed page model.",
-                    hint="Use 'app_label.ModelName' of a page model.",
+                    _(
+                        "%(setting)s['INDEX_PARENT_PAGE_TYPES'] names %(label)r, "
+                        "which is not an installed page model."
+                    )
+                    % {"setting": SETTING_NAME, "label": label},
+                    hint=_("Use 'app_label.ModelName' of a page model."),
                     id="wagtail_conditions.E004",
                 )
             )
     if "django.template.context_processors.request" not in _context_processors():
         errors.append(
             Warning(
-                "The 'request' context processor is not enabled.",
-                hint="Add 'django.template.context_processors.request' to your TEMPLATES.",
+                _("The 'request' context processor is not enabled."),
+                hint=_("Add 'django.template.context_processors.request' to your TEMPLATES."),
                 id="wagtail_conditions.W002",
             )
         )
@@ -114,15 +121,16 @@ PER_PROCESS_CACHES = (
 
 @register(Tags.caches)
 def check_rate_limit_cache(app_configs, **kwargs):
-    from django.utils.module_loading import import_string
-
     alias = conf.APPOINTMENT_RATE_LIMIT_CACHE
     if alias not in getattr(settings, "CACHES", {}):
         return [
             Error(
-                f"{SETTING_NAME}['APPOINTMENT_RATE_LIMIT_CACHE'] names the cache {alias!r}, "
-                "which is not in CACHES.",
-                hint="Name one of the aliases in your CACHES setting, e.g. 'default'.",
+                _(
+                    "%(setting)s['APPOINTMENT_RATE_LIMIT_CACHE'] names the cache %(alias)r, "
+                    "which is not in CACHES."
+                )
+                % {"setting": SETTING_NAME, "alias": alias},
+                hint=_("Name one of the aliases in your CACHES setting, e.g. 'default'."),
                 id="wagtail_conditions.E005",
             )
         ]
@@ -138,14 +146,143 @@ def check_rate_limit_cache(app_configs, **kwargs):
         return []
     return [
         Warning(
-            f"The appointment request rate limit is counted in the {alias!r} cache "
-            f"({backend_class.__name__}), which does not share its counts between processes: "
-            "with several workers or servers the limit does not hold.",
-            hint=(
-                f"Point {SETTING_NAME}['APPOINTMENT_RATE_LIMIT_CACHE'] at a shared cache such "
+            _(
+                "The appointment request rate limit is counted in the %(alias)r cache "
+                "(%(backend)s), which does not share its counts between processes: with "
+                "several workers or servers the limit does not hold."
+            )
+            % {"alias": alias, "backend": backend_class.__name__},
+            hint=_(
+                "Point %(setting)s['APPOINTMENT_RATE_LIMIT_CACHE'] at a shared cache such "
                 "as Redis (django.core.cache.backends.redis.RedisCache) or Memcached "
                 "(django.core.cache.backends.memcached.PyMemcacheCache)."
-            ),
+            )
+            % {"setting": SETTING_NAME},
             id="wagtail_conditions.W003",
+        )
+    ]
+
+
+# Task backends that run a task inside the call that enqueues it, i.e. in the web request.
+IMMEDIATE_TASK_BACKENDS = (
+    "django_tasks.backends.immediate.ImmediateBackend",
+    "django.tasks.backends.immediate.ImmediateBackend",  # Django 6's own tasks framework
+)
+
+
+def _task_backend_class(task):
+    """The class configured in TASKS for ``task``'s backend alias, or None if unknown.
+
+    Read from the settings rather than django-tasks' cached backend instances, so that the
+    check follows ``override_settings``.
+    """
+    tasks_setting = getattr(settings, "TASKS", None) or {
+        "default": {"BACKEND": IMMEDIATE_TASK_BACKENDS[0]}
+    }
+    path = tasks_setting.get(task.backend, {}).get("BACKEND", "")
+    try:
+        return import_string(path)
+    except ImportError:
+        return None  # django-tasks reports an unknown backend itself
+
+
+@register()
+def check_notification_task_backend(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    # Imported here: the task module imports the models, which need the app registry ready.
+    from .appointments.tasks import notify_appointment_request
+
+    backend_class = _task_backend_class(notify_appointment_request)
+    immediate = []
+    for path in IMMEDIATE_TASK_BACKENDS:
+        try:
+            immediate.append(import_string(path))
+        except ImportError:
+            pass
+    if backend_class is None or not issubclass(backend_class, tuple(immediate)):
+        return []
+    return [
+        Warning(
+            _(
+                "Appointment request notifications run on the %(backend)s task backend: "
+                "emails are sent inside the web request, and a hung mail server stalls "
+                "the web workers."
+            )
+            % {"backend": backend_class.__name__},
+            hint=_(
+                "Use the database task backend: install django-tasks-db, add "
+                "'django_tasks_db' to INSTALLED_APPS, set TASKS = {'default': {'BACKEND': "
+                "'django_tasks_db.DatabaseBackend'}} and run `manage.py db_worker` next to the "
+                "web server. See the deployment guide."
+            ),
+            id="wagtail_conditions.W004",
+        )
+    ]
+
+
+SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+@register()
+def check_email_timeout(app_configs, **kwargs):
+    if settings.DEBUG or settings.EMAIL_TIMEOUT is not None:
+        return []
+    try:
+        backend_class = import_string(settings.EMAIL_BACKEND)
+    except ImportError:
+        return []
+    if not issubclass(backend_class, import_string(SMTP_EMAIL_BACKEND)):
+        return []
+    return [
+        Warning(
+            _(
+                "EMAIL_TIMEOUT is not set: a mail server that accepts the connection and never "
+                "answers holds the process sending an appointment notification for ever."
+            ),
+            hint=_(
+                "Set EMAIL_TIMEOUT to a number of seconds, e.g. 10. A notification that times "
+                "out is recorded as failed and can be retried."
+            ),
+            id="wagtail_conditions.W005",
+        )
+    ]
+
+
+# Cache backends that share their counts but increment them with a read and a write (Django's
+# BaseCache.incr), so two workers counting at once can both read N and store N + 1.
+NON_ATOMIC_CACHES = (
+    "django.core.cache.backends.filebased.FileBasedCache",
+    "django.core.cache.backends.db.DatabaseCache",
+)
+
+
+@register(Tags.caches)
+def check_rate_limit_cache_is_atomic(app_configs, **kwargs):
+    alias = conf.APPOINTMENT_RATE_LIMIT_CACHE
+    if settings.DEBUG or alias not in getattr(settings, "CACHES", {}):
+        return []  # E005 reports an unknown alias
+    try:
+        backend_class = import_string(settings.CACHES[alias].get("BACKEND", ""))
+        non_atomic = tuple(import_string(path) for path in NON_ATOMIC_CACHES)
+    except ImportError:
+        return []
+    if not issubclass(backend_class, non_atomic):
+        return []
+    return [
+        Warning(
+            _(
+                "The appointment request rate limit is counted in the %(alias)r cache "
+                "(%(backend)s), which increments a count with a separate read and write: "
+                "processes counting at the same moment read the same count, so more requests "
+                "than the limit get through."
+            )
+            % {"alias": alias, "backend": backend_class.__name__},
+            hint=_(
+                "Point %(setting)s['APPOINTMENT_RATE_LIMIT_CACHE'] at a cache with atomic "
+                "increments, such as Redis or Memcached."
+            )
+            % {"setting": SETTING_NAME},
+            id="wagtail_conditions.W006",
         )
     ]
