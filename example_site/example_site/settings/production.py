@@ -15,6 +15,11 @@ def env(name, default=None):
 
 
 DEBUG = False
+# The database task backend: the web request only stores a task row; `manage.py db_worker`
+# (see Procfile and docs/deployment.md) sends the emails, so a slow or hung mail server never
+# holds a web worker (system check wagtail_conditions.W004).
+INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]  # noqa: F405
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in env("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
@@ -46,12 +51,26 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost")
+# Seconds before a silent mail server fails the send; the notification is then recorded as
+# failed and retried (system check wagtail_conditions.W005).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# Keep connections for a while, but test one before reusing it: a connection the server
+# dropped (restart, failover, idle timeout) is replaced instead of failing a request.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 # A shared cache, so the appointment rate limit holds across workers (system check W003).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("REDIS_URL"),
+        # Seconds: a Redis that does not answer fails the call instead of hanging the worker
+        # (the rate limit then lets the submission through; it is never lost).
+        "OPTIONS": {
+            "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "2")),
+            "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "2")),
+        },
     }
 }
 
