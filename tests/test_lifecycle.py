@@ -102,6 +102,69 @@ def test_purge_refuses_dry_run_with_execute(aged_requests):
     assert AppointmentRequest.objects.count() == 5
 
 
+@pytest.fixture
+def spam_and_real():
+    spam = "spam"
+    return {
+        "old_spam": [received(31, status=spam), received(200, status=spam, spam_reason="too_fast")],
+        "new_spam": [received(29, status=spam), received(1, status=spam)],
+        "real": [received(31), received(200, status="booked"), received(364)],
+        "very_old": [received(400, status=spam), received(400)],
+    }
+
+
+def test_purge_reports_spam_separately_in_a_dry_run(spam_and_real):
+    output = run("purge_appointment_requests")
+    # The 400-day-old spam is counted once, with the spam.
+    assert "Dry run: 3 requests held as spam older than 30 days would be deleted" in output
+    oldest = timezone.localdate() - datetime.timedelta(days=400)
+    newest = timezone.localdate() - datetime.timedelta(days=31)
+    assert f"received {oldest.isoformat()} to {newest.isoformat()}" in output
+    assert "Dry run: 1 appointment requests older than 365 days would be deleted" in output
+    assert AppointmentRequest.objects.count() == 9
+    assert log_entries(audit.PURGE) == []
+
+
+def test_purge_execute_deletes_old_spam_only_and_is_safe_to_repeat(spam_and_real):
+    output = run("purge_appointment_requests", "--execute")
+    assert "Deleted 3 requests held as spam older than 30 days" in output
+    assert "Deleted 1 appointment requests older than 365 days" in output
+    remaining = set(AppointmentRequest.objects.values_list("pk", flat=True))
+    assert remaining == {a.pk for a in spam_and_real["new_spam"] + spam_and_real["real"]}
+    entries = sorted(log_entries(audit.PURGE), key=lambda entry: entry.data["count"])
+    assert [entry.data for entry in entries] == [
+        {"count": 1, "before": (timezone.localdate() - datetime.timedelta(days=365)).isoformat()},
+        {
+            "count": 3,
+            "before": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
+            "status": "spam",
+        },
+    ]
+
+    output = run("purge_appointment_requests", "--execute")
+    assert "No requests held as spam older than 30 days" in output
+    assert "No appointment requests older than 365 days" in output
+    assert AppointmentRequest.objects.count() == 5
+    assert len(log_entries(audit.PURGE)) == 2
+
+
+def test_purge_spam_older_than_and_spam_retention_setting(spam_and_real):
+    assert "Dry run: 4 requests held as spam" in run(
+        "purge_appointment_requests", "--spam-older-than", "2"
+    )
+    with override_settings(WAGTAIL_CONDITIONS={"APPOINTMENT_SPAM_RETENTION_DAYS": 300}):
+        output = run("purge_appointment_requests")
+    assert "Dry run: 1 requests held as spam older than 300 days" in output
+    # A spam retention longer than the main one keeps no spam past the main one.
+    output = run(
+        "purge_appointment_requests", "--spam-older-than", "500", "--older-than", "100", "--execute"
+    )
+    assert "No requests held as spam older than 500 days" in output
+    assert "Deleted 5 appointment requests older than 100 days" in output
+    kept = spam_and_real["old_spam"][:1] + spam_and_real["new_spam"] + spam_and_real["real"][:1]
+    assert set(AppointmentRequest.objects.values_list("pk", flat=True)) == {a.pk for a in kept}
+
+
 def test_purge_deletes_in_batches(monkeypatch):
     from wagtail_conditions.inbox import actions
 
@@ -135,6 +198,9 @@ def test_person_export_writes_only_their_rows_to_a_private_new_file(people, tmp_
     path = tmp_path / "ann.csv"
     output = run("appointment_requests_for_person", " ann.lee@EXAMPLE.com ", "--export", str(path))
     assert "Found 3 appointment requests" in output
+    # Named by reference, oldest first: never by primary key.
+    ann = sorted(people["ann"], key=lambda a: (a.pk != people["ann"][2].pk, a.pk))
+    assert f": {', '.join(a.reference for a in ann)}." in output
     assert "ann.lee" not in output.lower()  # the address is not echoed
     with open(path, newline="", encoding="utf-8-sig") as file:
         rows = list(csv.DictReader(file))
@@ -174,7 +240,12 @@ def test_person_export_to_standard_output(people):
 
 def test_person_erase_with_yes_deletes_all_their_rows_only(people):
     output = run("appointment_requests_for_person", "ANN.LEE@example.com", "--erase", "--yes")
-    assert "Deleted 3 appointment requests" in output
+    assert "Deleted 3 appointment requests: " in output
+    deleted_line = output[output.index("Deleted 3") :].splitlines()[0]
+    assert sorted(deleted_line.rstrip(".").split(": ")[1].split(", ")) == sorted(
+        a.reference for a in people["ann"]
+    )
+    assert not any(f"#{a.pk}" in output for a in people["ann"])
     assert not AppointmentRequest.objects.for_email("ann.lee@example.com").exists()
     assert AppointmentRequest.objects.count() == 2
     [entry] = log_entries(audit.ERASE)
@@ -186,6 +257,22 @@ def test_person_erase_with_yes_deletes_all_their_rows_only(people):
         "appointment_requests_for_person", "ann.lee@example.com", "--erase", "--yes"
     )
     assert len(log_entries(audit.ERASE)) == 1
+
+
+def test_person_erase_counts_a_request_that_arrived_meanwhile(people, monkeypatch):
+    from wagtail_conditions.inbox import actions
+
+    erase_person = actions.erase_person
+
+    def erase_after_a_new_request(email, **kwargs):
+        AppointmentRequestFactory(email="ann.lee@example.com")
+        return erase_person(email, **kwargs)
+
+    monkeypatch.setattr(actions, "erase_person", erase_after_a_new_request)
+    output = run("appointment_requests_for_person", "ann.lee@example.com", "--erase", "--yes")
+    assert "Deleted 4 appointment requests: " in output
+    assert "1 of them arrived while the command ran." in output
+    assert AppointmentRequest.objects.count() == 2
 
 
 def test_person_erase_without_yes_needs_a_terminal(people, monkeypatch):

@@ -44,12 +44,19 @@ class Command(BaseCommand):
             self.stderr.write(_("No appointment requests for that email address."))
             return
         dates = requests.aggregate(first=Min("created_at"), last=Max("created_at"))
+        # Requests are named by their reference, the number staff and the patient know.
+        references = list(requests.values_list("reference", flat=True))
         self.stderr.write(
             _(
                 "Found %(count)s appointment requests for that email address, received "
-                "%(first)s to %(last)s."
+                "%(first)s to %(last)s: %(references)s."
             )
-            % {"count": count, "first": _day(dates["first"]), "last": _day(dates["last"])}
+            % {
+                "count": count,
+                "first": _day(dates["first"]),
+                "last": _day(dates["last"]),
+                "references": ", ".join(references),
+            }
         )
         if export:
             written = self._export(requests, export)
@@ -62,11 +69,24 @@ class Command(BaseCommand):
             if not yes and not self._confirm(count):
                 raise CommandError(_("Nothing deleted."))
             deleted = actions.erase_person(email)
-            self.stderr.write(
-                self.style.SUCCESS(
-                    _("Deleted %(count)s appointment requests.") % {"count": deleted}
+            remaining = set(
+                AppointmentRequest.objects.filter(reference__in=references).values_list(
+                    "reference", flat=True
                 )
             )
+            gone = [reference for reference in references if reference not in remaining]
+            self.stderr.write(
+                self.style.SUCCESS(
+                    _("Deleted %(count)s appointment requests: %(references)s.")
+                    % {"count": deleted, "references": ", ".join(gone)}
+                )
+            )
+            if deleted > len(gone):
+                # Requests that arrived after the list above was printed went too.
+                self.stderr.write(
+                    _("%(count)s of them arrived while the command ran.")
+                    % {"count": deleted - len(gone)}
+                )
 
     def _export(self, requests, path):
         if path == "-":

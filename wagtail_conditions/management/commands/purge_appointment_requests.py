@@ -1,49 +1,145 @@
+import argparse
+
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail_conditions.conf import conf
-from wagtail_conditions.inbox import actions
+from wagtail_conditions.inbox import actions, audit
 from wagtail_conditions.models import AppointmentRequest
+
+# A hundred years: far beyond any retention policy, and well within what dates can hold.
+MIN_DAYS = 1
+MAX_DAYS = 36500
+
+SPAM = AppointmentRequest.Status.SPAM
 
 
 def _day(value):
     return timezone.localtime(value).date().isoformat()
 
 
+def _days_error(value):
+    return _("expected a whole number of days from %(min)s to %(max)s, got %(value)s.") % {
+        "min": MIN_DAYS,
+        "max": MAX_DAYS,
+        "value": value,
+    }
+
+
+def check_days(value):
+    """``value`` as a number of days in the allowed range, or a ValueError saying so."""
+    if isinstance(value, str):
+        try:
+            days = int(value.strip())
+        except ValueError:
+            raise ValueError(_days_error(repr(value))) from None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        days = value
+    else:
+        raise ValueError(_days_error(repr(value)))
+    if not MIN_DAYS <= days <= MAX_DAYS:
+        raise ValueError(_days_error(days))
+    return days
+
+
+def days_argument(value):
+    """An argparse ``type``: the parser reports a bad value (CommandError via call_command)."""
+    try:
+        return check_days(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _resolve_days(value, *, option, setting):
+    """The option's value if given (call_command keywords skip argparse), else the setting."""
+    name = option if value is not None else f"WAGTAIL_CONDITIONS['{setting}']"
+    try:
+        return check_days(value if value is not None else getattr(conf, setting))
+    except ValueError as error:
+        raise CommandError(f"{name}: {error}") from None
+
+
 class Command(BaseCommand):
     help = (
         "Delete appointment requests older than the retention period (WAGTAIL_CONDITIONS"
-        "['APPOINTMENT_RETENTION_DAYS'], or --older-than DAYS). A dry run by default: it only "
-        "reports what would go. Add --execute to delete. Safe to repeat; each deletion is "
-        "written to the audit log."
+        "['APPOINTMENT_RETENTION_DAYS'], or --older-than DAYS), and requests held as spam "
+        "older than WAGTAIL_CONDITIONS['APPOINTMENT_SPAM_RETENTION_DAYS'] (or "
+        "--spam-older-than DAYS). A dry run by default: it only reports what would go. Add "
+        "--execute to delete. Safe to repeat; each deletion is written to the audit log."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--older-than",
-            type=int,
+            type=days_argument,
             metavar="DAYS",
-            help="Delete requests received more than DAYS days ago (default: the retention setting).",
+            help=(
+                f"Delete requests received more than DAYS days ago, {MIN_DAYS} to {MAX_DAYS} "
+                "(default: the retention setting)."
+            ),
+        )
+        parser.add_argument(
+            "--spam-older-than",
+            type=days_argument,
+            metavar="DAYS",
+            help=(
+                f"Delete requests held as spam received more than DAYS days ago, {MIN_DAYS} to "
+                f"{MAX_DAYS} (default: the spam retention setting)."
+            ),
         )
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument("--execute", action="store_true", help="Really delete them.")
         mode.add_argument("--dry-run", action="store_true", help="Only report (the default).")
 
-    def handle(self, *args, older_than=None, execute=False, **options):
-        days = older_than if older_than is not None else conf.APPOINTMENT_RETENTION_DAYS
-        if not isinstance(days, int) or days < 1:
-            raise CommandError(
-                _("The retention period must be a whole number of days, at least 1 (got %(days)r).")
-                % {"days": days}
-            )
+    def handle(self, *args, older_than=None, spam_older_than=None, execute=False, **options):
+        days = _resolve_days(
+            older_than, option="--older-than", setting="APPOINTMENT_RETENTION_DAYS"
+        )
+        spam_days = _resolve_days(
+            spam_older_than, option="--spam-older-than", setting="APPOINTMENT_SPAM_RETENTION_DAYS"
+        )
         cutoff = actions.retention_cutoff(days)
-        due = AppointmentRequest.objects.filter(created_at__lt=cutoff)
-        summary = due.aggregate(oldest=Min("created_at"), newest=Max("created_at"))
-        count = due.count()
-        params = {"count": count, "days": days, "before": _day(cutoff)}
-        if not count:
+        spam_cutoff = actions.retention_cutoff(spam_days)
+        # Two disjoint sets, reported separately: spam past its own (usually shorter) retention,
+        # then every other request past the main retention.
+        spam_due = AppointmentRequest.objects.filter(status=SPAM, created_at__lt=spam_cutoff)
+        due = AppointmentRequest.objects.filter(created_at__lt=cutoff).exclude(
+            pk__in=spam_due.values("pk")
+        )
+        spam_params = self._params(spam_due, spam_days, spam_cutoff)
+        params = self._params(due, days, cutoff)
+
+        if not execute:
+            self._report_spam(spam_params, dry_run=True)
+            self._report(params, dry_run=True)
+            return
+
+        with transaction.atomic():
+            spam_params["count"] = self._purge_spam(spam_due, spam_cutoff)
+            # What is left before the main cutoff is exactly the main set.
+            params["count"] = actions.purge(cutoff)
+        self._report_spam(spam_params, dry_run=False)
+        self._report(params, dry_run=False)
+
+    def _params(self, queryset, days, cutoff):
+        summary = queryset.aggregate(oldest=Min("created_at"), newest=Max("created_at"))
+        params = {"count": queryset.count(), "days": days, "before": _day(cutoff)}
+        if params["count"]:
+            params.update(oldest=_day(summary["oldest"]), newest=_day(summary["newest"]))
+        return params
+
+    def _purge_spam(self, queryset, cutoff):
+        """Delete the spam set; one audit entry (count, date, status only). Returns the count."""
+        count = actions._delete_in_batches(queryset)
+        if count:
+            audit.log_many(audit.PURGE, count=count, before=_day(cutoff), status=SPAM.value)
+        return count
+
+    def _report(self, params, *, dry_run):
+        if not params["count"]:
             self.stdout.write(
                 _(
                     "No appointment requests older than %(days)s days (received before "
@@ -51,9 +147,7 @@ class Command(BaseCommand):
                 )
                 % params
             )
-            return
-        params.update(oldest=_day(summary["oldest"]), newest=_day(summary["newest"]))
-        if not execute:
+        elif dry_run:
             self.stdout.write(
                 _(
                     "Dry run: %(count)s appointment requests older than %(days)s days would be "
@@ -62,15 +156,42 @@ class Command(BaseCommand):
                 )
                 % params
             )
-            return
-        deleted = actions.purge(cutoff)
-        params["count"] = deleted
-        self.stdout.write(
-            self.style.SUCCESS(
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Deleted %(count)s appointment requests older than %(days)s days "
+                        "(received %(oldest)s to %(newest)s)."
+                    )
+                    % params
+                )
+            )
+
+    def _report_spam(self, params, *, dry_run):
+        if not params["count"]:
+            self.stdout.write(
                 _(
-                    "Deleted %(count)s appointment requests older than %(days)s days (received "
-                    "%(oldest)s to %(newest)s)."
+                    "No requests held as spam older than %(days)s days (received before "
+                    "%(before)s): nothing to delete."
                 )
                 % params
             )
-        )
+        elif dry_run:
+            self.stdout.write(
+                _(
+                    "Dry run: %(count)s requests held as spam older than %(days)s days would be "
+                    "deleted (received %(oldest)s to %(newest)s). Run again with --execute to "
+                    "delete them."
+                )
+                % params
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Deleted %(count)s requests held as spam older than %(days)s days "
+                        "(received %(oldest)s to %(newest)s)."
+                    )
+                    % params
+                )
+            )
