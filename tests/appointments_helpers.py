@@ -17,7 +17,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from tests.testapp.models import HostPage
-from wagtail_conditions.appointments.spam import make_form_token
+from wagtail_conditions.appointments.tokens import make_form_token
 from wagtail_conditions.models import AppointmentRequest
 
 FORM_ID = "1f0c6f1e-8a3b-4c55-9d2a-6f5e4b3a2c10"
@@ -204,3 +204,8 @@ class AcknowledgementFailingEmailBackend(BaseEmailBackend):
             else:
                 raise smtplib.SMTPException("550 mailbox unavailable")
         return len(email_messages)
+
+
+def always_spam(data, request):
+    """An ``APPOINTMENT_SPAM_CHECKS`` entry that flags everything."""
+    return True

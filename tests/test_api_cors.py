@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from tests.appointments_helpers import FORM_ID
-from wagtail_conditions.appointments.spam import make_form_token
+from wagtail_conditions.appointments.tokens import make_form_token
 from wagtail_conditions.compat import HAS_API_V3
 from wagtail_conditions.models import AppointmentRequest
 

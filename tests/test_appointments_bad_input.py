@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT
 from django.utils import timezone
@@ -32,7 +32,7 @@ from tests.appointments_helpers import (
     publish_host_page,
     submit_url,
 )
-from wagtail_conditions.appointments.spam import make_form_token
+from wagtail_conditions.appointments.tokens import TOKEN_SALT, make_form_token
 from wagtail_conditions.conf import conf
 from wagtail_conditions.models import AppointmentRequest
 
@@ -197,6 +197,25 @@ FIELD_CASES = [
     # Always-required fields
     FieldCase("name-missing", {"name": None}, "name", "Enter your full name."),
     FieldCase("name-only-spaces", {"name": "   "}, "name", "Enter your full name."),
+    # Invisible-only answers say nothing: "required" applies to them
+    FieldCase("name-only-zero-width", {"name": "\u200b\u200c\u200d\ufeff"}, "name", "Enter your full name."),
+    FieldCase(
+        "name-zero-width-and-spaces", {"name": " \u200b \u2060 "}, "name", "Enter your full name."
+    ),
+    FieldCase(
+        "reason-only-zero-width",
+        {"reason": "\u200b\u200b"},
+        "reason",
+        "Tell us briefly why you would like an appointment.",
+        ALL_REQUIRED,
+    ),
+    # Line and paragraph separators break a single line as "\n" does
+    FieldCase("line-separator-in-name", {"name": "Ann\u2028Patient"}, "name", CONTROL),
+    FieldCase("paragraph-separator-in-name", {"name": "Ann\u2029Patient"}, "name", CONTROL),
+    FieldCase("line-separator-in-phone", {"phone": "020 7946\u20280000"}, "phone", CONTROL),
+    FieldCase(
+        "line-separator-in-email", {"email": "ann@example.com\u2028"}, "email", NO_EMAIL_BREAKS
+    ),
     FieldCase("email-missing", {"email": ""}, "email", "Enter your email address."),
     # Phone formats
     FieldCase("phone-letters", {"phone": "abc"}, "phone", BAD_PHONE),
@@ -350,35 +369,71 @@ def test_unusual_valid_answer_is_stored_exactly_as_typed(form_page, send, answer
         stored = getattr(row, name)
         assert (stored.isoformat() if name == "preferred_date" else stored) == value
     staff = mail.outbox[0]
-    assert staff.reply_to == [row.email]
+    assert staff.reply_to == []  # no patient address in the headers by default
     assert "\n" not in staff.subject
     assert set(staff.extra_headers) == set()
 
 
-# --- 303 but nothing stored: spam gets the success response --------------------------------
+# --- 303 and held as spam: valid submissions that look like a bot's -----------------------
 
 
 @pytest.mark.parametrize(
-    "overrides,min_fill",
+    "overrides,min_fill,reason",
     [
-        pytest.param({"website": "http://spam.example"}, 0, id="honeypot-filled"),
-        pytest.param({"website": "x", "email": "not-an-email"}, 0, id="honeypot-and-invalid"),
-        pytest.param({}, 5, id="submitted-too-fast"),
+        pytest.param({"website": "http://spam.example"}, 0, "honeypot", id="honeypot-filled"),
+        pytest.param({}, 5, "too_fast", id="submitted-too-fast"),
     ],
 )
-def test_spam_gets_the_success_response_and_nothing_is_stored(
-    form_page, send, settings, caplog, overrides, min_fill
+def test_valid_spam_gets_the_success_response_and_is_held_as_spam_without_email(
+    form_page, send, settings, caplog, overrides, min_fill, reason
 ):
     configure(settings, APPOINTMENT_MIN_FILL_SECONDS=min_fill)
 
     with caplog.at_level(logging.INFO, logger="wagtail_conditions"):
         response = send("post", submit_url(), form_page.payload(**overrides))
 
+    row = AppointmentRequest.objects.get()
     assert response.status_code == 303
-    assert response["Location"] == f"{form_page.sent_url}#appointment"
-    assert_nothing_stored_or_sent()
-    assert "dropped as spam" in caplog.text
+    assert response["Location"] == (
+        f"{form_page.sent_url}?reference={row.reference}#appointment"
+    )
+    assert (row.status, row.spam_reason) == ("spam", reason)
+    assert row.notification_status == "not_required"
+    assert row.send_acknowledgement is False
+    assert row.name == "Ann Patient"  # kept, so a real patient can still be found
+    assert mail.outbox == []
+    assert f"Appointment request {row.reference} held as spam ({reason})" in caplog.text
     assert "Ann Patient" not in caplog.text and PATIENT_EMAIL not in caplog.text
+
+
+def test_spam_check_of_the_site_holds_a_valid_request_as_spam(form_page, send, settings):
+    configure(settings, APPOINTMENT_SPAM_CHECKS=["tests.appointments_helpers.always_spam"])
+
+    response = send("post", submit_url(), form_page.payload())
+
+    assert response.status_code == 303
+    row = AppointmentRequest.objects.get()
+    assert (row.status, row.spam_reason) == ("spam", "site_check")
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "overrides,min_fill",
+    [
+        pytest.param({"website": "x", "email": "not-an-email"}, 0, id="honeypot-and-invalid"),
+        pytest.param({"email": "not-an-email"}, 5, id="too-fast-and-invalid"),
+    ],
+)
+def test_invalid_submission_gets_its_errors_however_fast_or_bot_like(
+    form_page, send, settings, overrides, min_fill
+):
+    configure(settings, APPOINTMENT_MIN_FILL_SECONDS=min_fill)
+
+    response = send("post", submit_url(), form_page.payload(**overrides))
+
+    assert response.status_code == 422
+    assert BAD_EMAIL in response.content.decode()
+    assert_nothing_stored_or_sent()
 
 
 def test_a_patient_who_took_their_time_is_not_treated_as_spam(form_page, send, settings):
@@ -423,6 +478,65 @@ def test_bad_form_token_is_refused_with_403(form_page, send, make_token):
     assert response.status_code == 403
     assert "no-store" in response["Cache-Control"]
     assert_nothing_stored_or_sent()
+
+
+def _signed_token(page_id, issued_at):
+    payload = {"p": page_id, "b": FORM_ID, "t": issued_at, "n": "x"}
+    return signing.dumps(payload, salt=TOKEN_SALT, compress=False)
+
+
+@pytest.mark.parametrize(
+    "issued_at",
+    [
+        pytest.param(float("nan"), id="nan"),
+        pytest.param(float("inf"), id="infinity"),
+        pytest.param(float("-inf"), id="minus-infinity"),
+        pytest.param(1.5, id="float"),
+        pytest.param("1700000000", id="string"),
+        pytest.param(True, id="boolean"),
+        pytest.param(None, id="null"),
+        pytest.param(10**30, id="far-future"),
+        pytest.param(-(10**30), id="far-past"),
+    ],
+)
+def test_signed_token_whose_timestamp_is_not_a_sane_whole_number_is_403(
+    form_page, send, issued_at
+):
+    token = _signed_token(form_page.page.pk, issued_at)
+
+    response = send("post", submit_url(), form_page.payload(token=token))
+
+    assert response.status_code == 403
+    assert_nothing_stored_or_sent()
+
+
+def _hidden_token(html):
+    return re.search(r'<input type="hidden" name="token" value="([^"]+)">', html).group(1)
+
+
+def test_expired_token_shows_the_form_again_with_the_answers_and_a_fresh_token(
+    form_page, send, settings
+):
+    configure(settings, APPOINTMENT_MIN_FILL_SECONDS=3)
+    expired = time.time() - conf.APPOINTMENT_TOKEN_MAX_AGE - 1
+    payload = form_page.payload(token_now=expired, reason="Stiff neck since Monday")
+
+    response = send("post", submit_url(), payload)
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "For your security this form timed out. Your answers are below" in html
+    assert 'value="Ann Patient"' in html and "Stiff neck since Monday" in html
+    fresh = _hidden_token(html)
+    assert fresh != payload["token"]
+    assert_nothing_stored_or_sent()
+
+    # Sent again at once with the fresh token: accepted, and not taken for a bot's haste.
+    again = send("post", submit_url(), {**payload, "token": fresh})
+
+    assert again.status_code == 303
+    row = AppointmentRequest.objects.get()
+    assert (row.status, row.reason) == ("new", "Stiff neck since Monday")
 
 
 def test_token_at_the_end_of_its_lifetime_is_still_accepted(form_page, send):
@@ -603,6 +717,11 @@ def test_file_upload_is_400(form_page, send):
     [
         pytest.param("garbage", "multipart/form-data", id="multipart-without-boundary"),
         pytest.param(
+            "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAnn",
+            "multipart/form-data; boundary=b",
+            id="multipart-truncated",
+        ),
+        pytest.param(
             "name=Zo%E9", "application/x-www-form-urlencoded; charset=latin-1", id="form-not-utf8"
         ),
         pytest.param(
@@ -616,4 +735,43 @@ def test_unparseable_form_body_is_400(form_page, send, body, content_type):
     response = send("post", submit_url(), body, content_type=content_type)
 
     assert response.status_code == 400
+    assert_nothing_stored_or_sent()
+
+
+NOT_UTF8 = "Your answers contain characters that are not valid text (UTF-8)."
+
+
+def test_invalid_utf8_in_a_form_encoded_answer_is_400_not_stored_garbled(form_page, send):
+    body = urlencode({**form_page.payload(), "name": "Ann"}) + "%FF%FE"
+
+    response = send("post", submit_url(), body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert NOT_UTF8 in response.content.decode()
+    assert_nothing_stored_or_sent()
+
+
+def test_raw_non_utf8_bytes_in_a_form_encoded_body_are_400(form_page, send):
+    body = urlencode(form_page.payload()).encode() + b"&reason=caf\xe9"
+
+    response = send("post", submit_url(), body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert_nothing_stored_or_sent()
+
+
+def test_invalid_utf8_in_a_multipart_answer_is_400(form_page, send):
+    fields = {**form_page.payload(), "name": "Ann"}
+    parts = [
+        f'--b\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+        if value is not None
+    ]
+    bad = b'--b\r\nContent-Disposition: form-data; name="reason"\r\n\r\ncaf\xe9\r\n'
+    body = b"".join(parts) + bad + b"--b--\r\n"
+
+    response = send("post", submit_url(), body, content_type="multipart/form-data; boundary=b")
+
+    assert response.status_code == 400
+    assert NOT_UTF8 in response.content.decode()
     assert_nothing_stored_or_sent()

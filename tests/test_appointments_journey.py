@@ -59,7 +59,7 @@ def test_page_renders_the_form_with_hidden_page_block_and_token(client, form_pag
     assert response.status_code == 200
     form = read_form(response.content.decode())
     assert form["attrs"]["method"] == "post"
-    assert form["attrs"]["action"] == submit_url()
+    assert form["attrs"]["action"] == f"{submit_url()}#appointment"  # lands on the form
     hidden = hidden_values(form)
     assert hidden["page"] == str(form_page.page.pk)
     assert hidden["block"] == FORM_ID
@@ -113,16 +113,48 @@ def test_form_works_without_javascript(client, form_page):
 def test_valid_submission_redirects_with_303_to_the_thank_you_url(client, form_page):
     response = form_page.post(client)
 
+    row = AppointmentRequest.objects.get()
+    assert re.fullmatch(r"AR-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{2}", row.reference)
     assert response.status_code == 303
-    assert response["Location"] == f"{form_page.sent_url}#appointment"
+    assert response["Location"] == f"{form_page.sent_url}?reference={row.reference}#appointment"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_thank_you_page_shows_the_reference_and_is_focused(client, form_page):
+    response = client.get(form_page.post(client)["Location"])
+
+    row = AppointmentRequest.objects.get()
+    html = response.content.decode()
+    assert f'Your reference is <strong class="wc-reference">{row.reference}</strong>' in html
+    assert re.search(r'<div class="wc-success" role="status" tabindex="-1" autofocus', html)
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_thank_you_page_ignores_a_reference_that_is_not_one(client, form_page):
+    response = client.get(f"{form_page.sent_url}?reference=<b>call 0800 SCAM</b>")
+
+    html = response.content.decode()
+    assert "Request sent" in html
+    assert "Your reference is" not in html and "SCAM" not in html
+
+
+def test_error_page_lands_on_the_form_with_the_error_summary_focused(client, form_page):
+    response = form_page.post(client, consent=None)
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert read_form(html)["attrs"]["action"] == f"{submit_url()}#appointment"
+    assert re.search(r'<div class="wc-error-summary" role="alert"[^>]*tabindex="-1" autofocus', html)
+    assert "wagtail_conditions/js/appointment-form.js" in html
+
 
 
 def test_redirect_url_carries_no_submitted_values(client, form_page):
     response = form_page.post(client, name="Zebedee Quill", reason="Sciatica")
 
     location = response["Location"]
-    assert "?" not in location
+    reference = AppointmentRequest.objects.get().reference
+    assert location.split("?")[1] == f"reference={reference}#appointment"  # only the reference
     for value in ["Zebedee", "Quill", "Sciatica", "ann.patient", "7946"]:
         assert value not in location
 
@@ -205,7 +237,7 @@ def test_submission_from_a_condition_or_therapy_page_records_its_topic(client, s
 # --- Emails -------------------------------------------------------------------------------
 
 
-def test_staff_email_says_only_the_request_number_and_replies_to_the_patient(
+def test_staff_email_says_only_the_reference_and_names_no_page_or_patient_address(
     client, form_page, django_capture_on_commit_callbacks
 ):
     submit(client, form_page, django_capture_on_commit_callbacks, reason="Sciatica flare-up")
@@ -213,8 +245,11 @@ def test_staff_email_says_only_the_request_number_and_replies_to_the_patient(
     row = AppointmentRequest.objects.get()
     staff = mail.outbox[0]
     assert staff.to == [STAFF_EMAIL]
-    assert staff.subject == f"New appointment request #{row.pk}"
-    assert staff.reply_to == [PATIENT_EMAIL]
+    assert staff.subject == f"New appointment request {row.reference}"
+    assert staff.reply_to == []
+    assert PATIENT_EMAIL not in str(staff.message())
+    assert row.reference in staff.body
+    assert form_page.page.title not in staff.body  # no page: it could name a condition
     assert "Sciatica" not in staff.body
     assert "Ann Patient" not in staff.body
     assert "7946" not in staff.body
@@ -248,9 +283,10 @@ def test_patient_gets_an_acknowledgement_without_their_answers(
     acknowledgement = mail.outbox[1]
     row = AppointmentRequest.objects.get()
     assert acknowledgement.to == [PATIENT_EMAIL]
-    assert acknowledgement.subject == "We have received your appointment request"
-    assert f"Your request number is {row.pk}." in acknowledgement.body
+    assert acknowledgement.subject == f"We have received your appointment request {row.reference}"
+    assert f"Your reference is {row.reference}." in acknowledgement.body
     assert "Sciatica" not in acknowledgement.body
+    assert "Ann" not in acknowledgement.body  # nothing the submitter typed
 
 
 def test_no_acknowledgement_when_the_block_turns_it_off(
@@ -339,7 +375,10 @@ def test_redirect_points_at_the_submitted_forms_anchor(client, two_forms):
 
     response = second.post(client)
 
-    assert response["Location"] == f"{sent_url(second.page, OTHER_FORM_ID)}#second-form"
+    reference = AppointmentRequest.objects.get().reference
+    assert response["Location"] == (
+        f"{sent_url(second.page, OTHER_FORM_ID)}?reference={reference}#second-form"
+    )
 
 
 # --- Where the block can live -------------------------------------------------------------
@@ -380,6 +419,13 @@ def test_demo_condition_page_form_accepts_a_request(client, demo_condition):
     assert row.source_page_id == condition.pk
     thank_you = client.get(response["Location"]).content.decode()
     assert "We have received your request" in section(thank_you, "appointment")
+
+
+def test_on_this_page_lists_the_form(client, demo_condition):
+    html = client.get(demo_condition.url).content.decode()
+
+    contents = re.search(r'<nav class="wc-contents".*?</nav>', html, re.S).group(0)
+    assert '<a href="#appointment">Request an appointment</a>' in contents
 
 
 def hidden_block_id(html):
@@ -435,7 +481,7 @@ def test_error_re_render_keeps_the_first_token_so_a_quick_correction_is_not_take
     import time
 
     from tests.appointments_helpers import configure, publish_host_page
-    from wagtail_conditions.appointments.spam import make_form_token
+    from wagtail_conditions.appointments.tokens import make_form_token
     from wagtail_conditions.models import AppointmentRequest
 
     configure(settings, APPOINTMENT_MIN_FILL_SECONDS=5)

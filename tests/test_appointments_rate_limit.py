@@ -30,7 +30,7 @@ from tests.appointments_helpers import (
     publish_host_page,
 )
 from wagtail_conditions import checks
-from wagtail_conditions.appointments import spam
+from wagtail_conditions.appointments import rate_limit
 from wagtail_conditions.models import AppointmentRequest
 
 # Fixtures: appointment_settings (form_page is overridden below).
@@ -150,7 +150,7 @@ def test_client_address_believes_x_forwarded_for_only_from_trusted_proxies(
     configure(settings, TRUSTED_PROXIES=trusted)
     request = RequestFactory().post("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
 
-    assert spam.client_ip(request) == expected
+    assert rate_limit.client_ip(request) == expected
 
 
 # --- No addresses in cache keys -------------------------------------------------------------
@@ -161,12 +161,12 @@ def test_rate_limit_cache_key_holds_no_address(settings):
     same = RequestFactory().post("/", REMOTE_ADDR="203.0.113.77")
     other = RequestFactory().post("/", REMOTE_ADDR="203.0.113.78")
 
-    key = spam._client_key(first)
+    key = rate_limit._client_key(first)
 
     assert re.fullmatch(r"wagtail_conditions:appointment-rate:[0-9a-f]{32}", key)
     assert "203.0.113.77" not in caches["default"].make_key(key)
-    assert key == spam._client_key(same)
-    assert key != spam._client_key(other)
+    assert key == rate_limit._client_key(same)
+    assert key != rate_limit._client_key(other)
 
 
 @pytest.mark.django_db
@@ -196,7 +196,7 @@ CHILD = textwrap.dedent(
     from django.conf import settings
     settings.SECRET_KEY  # load tests.settings before override_settings wraps them
     from django.test import RequestFactory, override_settings
-    from wagtail_conditions.appointments.spam import rate_limit_exceeded
+    from wagtail_conditions.appointments.rate_limit import rate_limit_exceeded
 
     url, limit, attempts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -262,11 +262,11 @@ def test_a_counter_that_lost_its_expiry_gets_one_back(settings):
     configure(settings, APPOINTMENT_RATE_LIMIT=5, APPOINTMENT_RATE_LIMIT_WINDOW=60)
     request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.51")
     cache = caches["default"]
-    key = cache.make_key(spam._client_key(request))
+    key = cache.make_key(rate_limit._client_key(request))
     redis_client.set(key, 0)  # what INCR leaves behind: a counter with no expiry
 
     try:
-        assert spam.rate_limit_exceeded(request) is False
+        assert rate_limit.rate_limit_exceeded(request) is False
         assert 0 < redis_client.ttl(key) <= 60
     finally:
         redis_client.flushdb()

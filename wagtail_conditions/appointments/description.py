@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ..conf import conf
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm
-from .spam import make_form_token
+from .tokens import make_form_token
 
 FIELD_TYPES = {
     "name": "text",

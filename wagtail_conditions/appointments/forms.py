@@ -11,11 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import conf
-from ..models import AppointmentRequest
+from .choices import HONEYPOT_FIELD, OPTIONAL_FIELDS, PatientStatus, TimeOfDay
 
-OPTIONAL_FIELDS = ["phone", "preferred_date", "preferred_time", "patient_status", "reason"]
-ALWAYS_FIELDS = ["name", "email", "consent"]
-HONEYPOT_FIELD = "website"
+__all__ = ["HONEYPOT_FIELD", "OPTIONAL_FIELDS", "AppointmentRequestForm"]
 
 # Characters that change how text is displayed without being visible: bidirectional overrides
 # and isolates (a "Trojan Source" trick) and other format controls except the zero-width
@@ -28,6 +26,10 @@ _PHONE_RE = re.compile(
 )
 
 
+# Line and paragraph separators (U+2028, U+2029) break a line as surely as "\n" does.
+_LINE_BREAK_CATEGORIES = {"Cc", "Zl", "Zp"}
+
+
 def _reject_invisible(value, *, allow_newlines=False):
     for char in value:
         if char in "\n\r\t" and allow_newlines:
@@ -37,11 +39,19 @@ def _reject_invisible(value, *, allow_newlines=False):
                 _("Remove the invisible text-direction characters from this answer."),
                 code="bidi",
             )
-        if unicodedata.category(char) == "Cc":
+        if unicodedata.category(char) in _LINE_BREAK_CATEGORIES:
             raise ValidationError(
                 _("Remove line breaks and control characters from this answer."),
                 code="control_character",
             )
+
+
+def _blank_if_invisible(value):
+    """"" for text made only of spaces and invisible format characters (zero-width spaces,
+    joiners, BOMs): such an answer says nothing, so "required" applies to it."""
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        return ""
+    return value
 
 
 class PlainTextField(forms.CharField):
@@ -52,10 +62,13 @@ class PlainTextField(forms.CharField):
         # silently trimmed, so every single-line field follows one rule.
         if isinstance(value, str) and value:
             _reject_invisible(value)
-        return super().to_python(value)
+        return _blank_if_invisible(super().to_python(value))
 
 
 class MultilineTextField(forms.CharField):
+    def to_python(self, value):
+        return _blank_if_invisible(super().to_python(value))
+
     def validate(self, value):
         super().validate(value)
         _reject_invisible(value, allow_newlines=True)
@@ -79,7 +92,9 @@ class ConsentCheckboxInput(forms.CheckboxInput):
 class StrictEmailField(forms.EmailField):
     def to_python(self, value):
         # Check before stripping, so "a@b.c\nBcc: x" is rejected rather than silently trimmed.
-        if isinstance(value, str) and any(unicodedata.category(c) == "Cc" for c in value):
+        if isinstance(value, str) and any(
+            unicodedata.category(c) in _LINE_BREAK_CATEGORIES for c in value
+        ):
             raise ValidationError(
                 _("Enter an email address without line breaks."), code="control_character"
             )
@@ -126,7 +141,7 @@ class AppointmentRequestForm(forms.Form):
     )
     preferred_time = forms.ChoiceField(
         label=_("Preferred time of day"),
-        choices=AppointmentRequest.TimeOfDay.choices,
+        choices=TimeOfDay.choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose a preferred time of day."),
@@ -135,7 +150,7 @@ class AppointmentRequestForm(forms.Form):
     )
     patient_status = forms.ChoiceField(
         label=_("Have you been to the clinic before?"),
-        choices=AppointmentRequest.PatientStatus.choices,
+        choices=PatientStatus.choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Tell us whether you are a new or returning patient."),

@@ -1,7 +1,11 @@
 """
-Emails about appointment requests. The staff email carries the minimum necessary by default:
-the request number and a link to the inbox. Patient-typed values never go into a header
-unchecked: the Reply-To is the validated email address only, never the name.
+Emails about appointment requests.
+
+Minimum necessary by default: the staff email carries the request's reference and a link to
+the inbox — no page, condition or patient address, and no Reply-To — unless the site turns
+on ``APPOINTMENT_EMAIL_INCLUDE_DETAILS``. The acknowledgement to the patient carries nothing
+the submitter typed (a stranger's address can be typed into the public form), and at most
+one is sent to an address per ``APPOINTMENT_ACKNOWLEDGEMENT_INTERVAL``.
 """
 
 import logging
@@ -15,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..conf import conf
 from ..models import AppointmentRequest
+from .rate_limit import acknowledgement_allowed, release_acknowledgement
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +55,15 @@ def build_messages(appointment):
             (
                 "staff",
                 EmailMessage(
-                    subject=_("New appointment request #%(pk)s") % {"pk": appointment.pk},
+                    subject=_("New appointment request %(reference)s")
+                    % {"reference": appointment.reference},
                     body=render_to_string(
                         "wagtail_conditions/emails/staff_notification.txt", context
                     ),
                     from_email=from_email,
                     to=recipients,
-                    reply_to=[appointment.email],
+                    # The address was validated (no line breaks), so it is safe in a header.
+                    reply_to=[appointment.email] if conf.APPOINTMENT_EMAIL_INCLUDE_DETAILS else [],
                 ),
             )
         )
@@ -65,7 +72,8 @@ def build_messages(appointment):
             (
                 "acknowledgement",
                 EmailMessage(
-                    subject=_("We have received your appointment request"),
+                    subject=_("We have received your appointment request %(reference)s")
+                    % {"reference": appointment.reference},
                     body=render_to_string("wagtail_conditions/emails/acknowledgement.txt", context),
                     from_email=from_email,
                     to=[appointment.email],
@@ -73,6 +81,20 @@ def build_messages(appointment):
             )
         )
     return messages
+
+
+def claim_acknowledgement(appointment):
+    """True if the acknowledgement may go out now; otherwise it is dropped for good, since
+    one went to the same address a short while ago."""
+    if acknowledgement_allowed(appointment.email):
+        return True
+    appointment.send_acknowledgement = False
+    logger.info(
+        "Acknowledgement for appointment request %s skipped: one was sent to the same address "
+        "recently",
+        appointment.reference,
+    )
+    return False
 
 
 _SENT_AT_FIELD = {"staff": "staff_notified_at", "acknowledgement": "acknowledged_at"}
@@ -102,14 +124,21 @@ def send_notifications(appointment_pk):
             # with no trace of why.
             messages = build_messages(appointment)
             for kind, message in messages:
-                message.send(fail_silently=False)
+                if kind == "acknowledgement" and not claim_acknowledgement(appointment):
+                    continue
+                try:
+                    message.send(fail_silently=False)
+                except Exception:
+                    if kind == "acknowledgement":
+                        release_acknowledgement(appointment.email)  # a retry may send it
+                    raise
                 setattr(appointment, _SENT_AT_FIELD[kind], timezone.now())
         except Exception as error:  # noqa: BLE001 - any backend failure must be recorded
             appointment.notification_status = AppointmentRequest.NotificationStatus.FAILED
             appointment.notification_error = f"{type(error).__name__} at {timezone.now():%Y-%m-%d %H:%M}"
             logger.warning(
                 "Notification for appointment request %s failed (%s); it can be retried",
-                appointment.pk,
+                appointment.reference,
                 type(error).__name__,
             )
         else:
@@ -126,6 +155,7 @@ def send_notifications(appointment_pk):
                 "notification_status",
                 "notification_error",
                 "notification_attempts",
+                "send_acknowledgement",
                 "notified_at",
                 "staff_notified_at",
                 "acknowledged_at",

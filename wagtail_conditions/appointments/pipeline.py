@@ -2,35 +2,51 @@
 The one submission pipeline. The HTML view and the JSON endpoint both call
 ``submit_appointment_request`` and only translate its ``Outcome`` into their own responses.
 
-Order matters: cheap checks that need no database come first (token, rate limit, spam),
-then validation, then one atomic insert; notification is queued only after commit.
+Order matters: the form and its token first, then the rate limit, then validation (an
+invalid submission always gets its errors), then the spam checks, then one atomic insert.
+Nothing that passes validation is dropped: suspected spam is stored with status "Spam" and
+never notified. Notification is queued only after commit. A database failure anywhere is
+reported as ``Result.UNAVAILABLE`` with nothing half-saved.
 """
 
 import enum
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from wagtail.models import Page
 
 from ..blocks.appointment import find_form_block
 from ..models import AbstractConditionPage, AbstractTherapyPage, AppointmentRequest
 from ..signals import appointment_request_created
-from . import spam
+from . import tokens
+from .choices import HONEYPOT_FIELD, NotificationStatus, Status
 from .forms import AppointmentRequestForm
+from .rate_limit import rate_limit_exceeded
+from .references import new_reference
+from .spam import spam_reason
+from .tasks import enqueue_notification
 
 logger = logging.getLogger(__name__)
+
+# Keys a face passes in ``data`` that are not questions of the form.
+_CONTROL_KEYS = {"token", HONEYPOT_FIELD}
+# Attempts at drawing an unused reference before giving up (each clash is ~1 in 10^8).
+_REFERENCE_ATTEMPTS = 5
 
 
 class Result(enum.Enum):
     CREATED = "created"  # stored (or found already stored: a double submit)
-    SILENTLY_DROPPED = "dropped"  # spam: the client is told it worked
+    SPAM = "spam"  # stored as spam, never notified: the client is told it worked
     INVALID = "invalid"  # field errors (422)
     BAD_TOKEN = "bad_token"  # missing, forged, expired or for another form (403)
     NOT_FOUND = "not_found"  # no such live, public page or form block (404)
     RATE_LIMITED = "rate_limited"  # 429
+    CONFLICT = "conflict"  # an idempotency key reused with other answers (409)
+    UNAVAILABLE = "unavailable"  # the database failed; nothing was stored (503)
 
 
 @dataclass
@@ -40,15 +56,17 @@ class Outcome:
     instance: AppointmentRequest | None = None
     config: object = None
     page: object = None
+    # For BAD_TOKEN: a new token for the same form, so the visitor can send it again.
+    fresh_token: str = ""
+    # For INVALID with ``reject_unknown_fields``: submitted keys the form does not ask for.
+    unknown_fields: list = field(default_factory=list)
 
 
 def resolve_form(page_id, block_id):
-    """The live, public page and its form block config, or None."""
-    from wagtail.models import Page
-
+    """The live, public page and its form block config, or (None, None, None)."""
     try:
         page_id = int(page_id)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None, None, None
     if not isinstance(block_id, str) or not 0 < len(block_id) <= 64:
         return None, None, None
@@ -63,50 +81,70 @@ def resolve_form(page_id, block_id):
     return page, block, block.get_config(value, page, block_id, site=page.get_site())
 
 
-def _submission_key(token, cleaned, idempotency_key=None):
-    if idempotency_key:
-        material = f"idempotency:{token.page_id}:{token.block_id}:{idempotency_key}"
-    else:
-        answers = json.dumps(cleaned, sort_keys=True, default=str)
-        material = f"token:{token.raw}:{answers}"
-    return hashlib.sha256(material.encode()).hexdigest()
-
-
 def submit_appointment_request(
-    *, data, request, page_id, block_id, token, idempotency_key=None
+    *, data, request, page_id, block_id, token, idempotency_key=None, reject_unknown_fields=False
 ):
     """
     Validate, store and queue notification of one appointment request.
 
     ``data`` is a dict of submitted values (from a form POST or a JSON body); ``request`` is
-    the HttpRequest, used for the client address and by pluggable spam checks.
+    the HttpRequest, used for the client address and by pluggable spam checks. With
+    ``reject_unknown_fields``, keys in ``data`` that the form does not ask for make the
+    submission invalid (the JSON face's strictness) instead of being ignored.
     """
-    page, block, config = resolve_form(page_id, block_id)
+    try:
+        return _submit(data, request, page_id, block_id, token, idempotency_key, reject_unknown_fields)
+    except DatabaseError:
+        logger.exception("Appointment request not stored: the database is unavailable")
+        return Outcome(Result.UNAVAILABLE)
+
+
+def _submit(data, request, page_id, block_id, token, idempotency_key, reject_unknown_fields):
+    page, _block, config = resolve_form(page_id, block_id)
     if page is None:
         return Outcome(Result.NOT_FOUND)
+    form = AppointmentRequestForm(data, config=config)
     try:
-        form_token = spam.read_form_token(token, page_id=page.pk, block_id=block_id)
-    except spam.InvalidToken:
-        return Outcome(Result.BAD_TOKEN, page=page, config=config)
-    if spam.rate_limit_exceeded(request):
+        form_token = tokens.read_form_token(token, page_id=page.pk, block_id=block_id)
+    except tokens.InvalidToken:
+        fresh = tokens.reissue_form_token(page.pk, block_id)
+        return Outcome(Result.BAD_TOKEN, form=form, page=page, config=config, fresh_token=fresh)
+    if rate_limit_exceeded(request):
         return Outcome(Result.RATE_LIMITED, page=page, config=config)
 
-    form = AppointmentRequestForm(data, config=config)
-    if spam.is_spam(data, request, form_token):
-        logger.info("Appointment form %s on page %s: submission dropped as spam", block_id, page.pk)
-        return Outcome(Result.SILENTLY_DROPPED, page=page, config=config)
-    if not form.is_valid():
-        return Outcome(Result.INVALID, form=form, page=page, config=config)
+    unknown = [key for key in data if key not in form.fields and key not in _CONTROL_KEYS]
+    if not form.is_valid() or (reject_unknown_fields and unknown):
+        return Outcome(
+            Result.INVALID,
+            form=form,
+            page=page,
+            config=config,
+            unknown_fields=unknown if reject_unknown_fields else [],
+        )
 
-    instance = _store(form, page, config, _submission_key(form_token, form.cleaned_data, idempotency_key))
-    return Outcome(Result.CREATED, form=form, instance=instance, page=page, config=config)
+    reason = spam_reason(data, request, form_token)
+    if idempotency_key:
+        key_material = f"idempotency:{form_token.page_id}:{form_token.block_id}:{idempotency_key}"
+    else:
+        answers = json.dumps(form.cleaned_data, sort_keys=True, default=str)
+        key_material = f"token:{form_token.raw}:{answers}"
+    submission_key = hashlib.sha256(key_material.encode()).hexdigest()
+    instance = _build(form, page, config, submission_key, reason)
+    stored = _store(instance, form)
+    if stored is None:
+        return Outcome(Result.CONFLICT, page=page, config=config)
+    if reason:
+        logger.info(
+            "Appointment request %s held as spam (%s)", stored.reference, stored.spam_reason
+        )
+    result = Result.SPAM if stored.status == Status.SPAM else Result.CREATED
+    return Outcome(result, form=form, instance=stored, page=page, config=config)
 
 
-def _store(form, page, config, submission_key):
-    from .tasks import enqueue_notification
-
+def _build(form, page, config, submission_key, reason):
     cleaned = form.cleaned_data
-    instance = AppointmentRequest(
+    notify = bool(config.recipients or config.send_acknowledgement) and not reason
+    return AppointmentRequest(
         name=cleaned["name"],
         email=cleaned["email"],
         phone=cleaned.get("phone") or "",
@@ -123,25 +161,53 @@ def _store(form, page, config, submission_key):
         privacy_notice_url=config.privacy_url,
         privacy_notice_version=config.privacy_version,
         recipients=",".join(config.recipients),
-        send_acknowledgement=config.send_acknowledgement,
-        notification_status=(
-            AppointmentRequest.NotificationStatus.PENDING
-            if config.recipients or config.send_acknowledgement
-            else AppointmentRequest.NotificationStatus.NOT_REQUIRED
-        ),
+        send_acknowledgement=config.send_acknowledgement and not reason,
+        status=Status.SPAM if reason else Status.NEW,
+        spam_reason=reason or "",
+        notification_status=NotificationStatus.PENDING if notify else NotificationStatus.NOT_REQUIRED,
         submission_key=submission_key,
     )
-    try:
-        with transaction.atomic():
-            instance.save()
-            # robust: a queue that is down must not turn a stored request into a 500 (the
-            # visitor would think it failed); the row stays "pending" for the retry command.
-            transaction.on_commit(lambda: enqueue_notification(instance.pk), robust=True)
-    except IntegrityError:
-        existing = AppointmentRequest.objects.filter(submission_key=submission_key).first()
-        if existing is None:
-            raise
-        logger.info("Appointment request %s submitted again; kept the first", existing.pk)
-        return existing
-    appointment_request_created.send(sender=AppointmentRequest, instance=instance)
-    return instance
+
+
+def _same_answers(instance, form):
+    return all(
+        (getattr(instance, name) or "") == (value or "")
+        for name, value in form.cleaned_data.items()
+        if name != "consent"
+    )
+
+
+def _store(instance, form):
+    """
+    Save ``instance`` and queue its notification after commit. Returns the stored row — the
+    one already stored under the same submission key, for a repeat — or None when that key
+    was used for different answers.
+    """
+    for _attempt in range(_REFERENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                instance.save()
+                if instance.notification_status == NotificationStatus.PENDING:
+                    # robust: a queue that is down must not turn a stored request into an
+                    # error (the visitor would think it failed); the row stays "pending" for
+                    # the retry command.
+                    transaction.on_commit(
+                        lambda pk=instance.pk: enqueue_notification(pk), robust=True
+                    )
+        except IntegrityError:
+            existing = AppointmentRequest.objects.filter(
+                submission_key=instance.submission_key
+            ).first()
+            if existing is None:  # the reference was taken: draw another
+                instance.pk = None
+                instance.reference = new_reference()
+                continue
+            if not _same_answers(existing, form):
+                logger.info("Submission key of request %s reused with other answers", existing.reference)
+                return None
+            logger.info("Appointment request %s submitted again; kept the first", existing.reference)
+            return existing
+        if instance.status != Status.SPAM:
+            appointment_request_created.send(sender=AppointmentRequest, instance=instance)
+        return instance
+    raise IntegrityError("no unused appointment reference found")

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,10 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import StreamField
 
+from ..appointments.description import FORM_DESCRIPTION_SCHEMA, describe_form
+from ..appointments.form_state import FormState, get_form_state
+from ..appointments.forms import AppointmentRequestForm
+from ..appointments.tokens import make_form_token
 from ..conf import conf
 from ..validators import parse_email_list
 
@@ -147,8 +152,8 @@ class AppointmentFormBlock(blocks.StructBlock):
     def get_config(self, value, page, block_id, *, site=None, request=None):
         """Resolve the block's settings, falling back to the site's, into a ``FormConfig``.
         Given the ``request``, the site settings come from its per-request cache."""
-        from ..models import AppointmentSettings
-
+        # Through the app registry: the models import this module for their StreamFields.
+        AppointmentSettings = apps.get_model("wagtail_conditions", "AppointmentSettings")
         if request is not None:
             site_settings = AppointmentSettings.for_request(request)
         else:
@@ -178,7 +183,7 @@ class AppointmentFormBlock(blocks.StructBlock):
             privacy_version=privacy_version,
             recipients=recipients,
             send_acknowledgement=bool(value.get("send_acknowledgement")),
-            anchor=value.get("anchor") or f"appointment-{str(block_id)[:8]}",
+            anchor=form_anchor(value, block_id),
         )
 
     def get_api_representation(self, value, context=None):
@@ -188,29 +193,22 @@ class AppointmentFormBlock(blocks.StructBlock):
         ``context["page"]``, which our API serializers provide; without it (a StreamField
         serialized by Wagtail's default serializer) ``submit`` is null.
         """
-        from ..appointments.description import describe_form
-
         context = context or {}
         page = context.get("page")
         block_id = _find_block_id(page, value) if page is not None else None
         return describe_form(self, value, page, block_id, request=context.get("request"))
 
     def get_api_schema(self):
-        from ..appointments.description import FORM_DESCRIPTION_SCHEMA
-
         return FORM_DESCRIPTION_SCHEMA
 
     def get_context(self, value, parent_context=None):
-        from ..appointments.forms import AppointmentRequestForm
-        from ..appointments.spam import make_form_token
-        from ..views import get_form_state
-
         context = super().get_context(value, parent_context=parent_context)
         parent_context = parent_context or {}
         request = parent_context.get("request")
         page = parent_context.get("page")
         block_id = _find_block_id(page, value) or parent_context.get("id")
         context["block_id"] = block_id
+        context["anchor"] = form_anchor(value, block_id)
         if request is None or page is None or not block_id or not page.pk:
             context["unavailable"] = True
             return context
@@ -222,8 +220,8 @@ class AppointmentFormBlock(blocks.StructBlock):
             return context
 
         config = self.get_config(value, page, block_id, request=request)
-        state = get_form_state(request, block_id)
-        form = state if state not in (None, "sent") else AppointmentRequestForm(config=config)
+        state = get_form_state(request, block_id) or FormState()
+        form = state.form or AppointmentRequestForm(config=config)
         prefix = f"appointment-{block_id[:8]}"
         form.auto_id = prefix + "-%s"
         context.update(
@@ -232,16 +230,20 @@ class AppointmentFormBlock(blocks.StructBlock):
                 "form": form,
                 "fields": [_field_context(form[name]) for name in form.fields if name != "consent"],
                 "consent": _field_context(form["consent"]),
-                "sent": state == "sent",
-                # Re-rendered with errors: keep the token the visitor was first given, so the
-                # minimum fill time counts from their first view. A fresh token would make a
-                # quick correction ("tick the consent box, resend") look like a bot's.
-                "token": form.data.get("token") if form.is_bound else make_form_token(page.pk, block_id),
+                "sent": state.sent,
+                "reference": state.reference,
+                "notice": state.notice,
+                "token": state.token or make_form_token(page.pk, block_id),
                 "submit_url": reverse("wagtail_conditions:appointment_submit"),
                 "prefix": prefix,
             }
         )
         return context
+
+
+def form_anchor(value, block_id):
+    """The id of the form's section: the editor's anchor, or one made from the block id."""
+    return value.get("anchor") or f"appointment-{str(block_id)[:8]}"
 
 
 def _field_context(bound_field):
@@ -307,6 +309,14 @@ def iter_form_blocks(page):
             for child in iter_stream_children(getattr(page, model_field.name)):
                 if isinstance(child.block, AppointmentFormBlock) and child.id:
                     yield child.id, child.block, child.value
+
+
+def form_contents_entries(page):
+    """(anchor, heading) of each appointment form on ``page``, for "On this page" lists."""
+    return [
+        (form_anchor(value, block_id), value.get("heading"))
+        for block_id, _block, value in iter_form_blocks(page)
+    ]
 
 
 def find_form_block(page, block_id):

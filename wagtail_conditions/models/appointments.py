@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from ..appointments import choices
 from ..appointments.references import MAX_LENGTH as REFERENCE_MAX_LENGTH
 from ..appointments.references import new_reference
 from ..compat import PAGE_MODEL
@@ -28,37 +29,14 @@ class AppointmentRequestQuerySet(models.QuerySet):
 class AppointmentRequest(models.Model):
     """
     One patient's request for an appointment. It holds personal health data: its ``__str__``,
-    log lines, URLs and task arguments carry only the primary key.
+    log lines, URLs and task arguments carry only the primary key or the random reference.
     """
 
-    class Status(models.TextChoices):
-        NEW = "new", _("New")
-        CONTACTED = "contacted", _("Contacted")
-        BOOKED = "booked", _("Booked")
-        DECLINED = "declined", _("Declined")
-        CLOSED = "closed", _("Closed")
-        SPAM = "spam", _("Spam")
-
-    class TimeOfDay(models.TextChoices):
-        MORNING = "morning", _("Morning")
-        AFTERNOON = "afternoon", _("Afternoon")
-        EVENING = "evening", _("Evening")
-        ANY = "any", _("Any time")
-
-    class PatientStatus(models.TextChoices):
-        NEW = "new", _("New patient")
-        RETURNING = "returning", _("Returning patient")
-
-    class SpamReason(models.TextChoices):
-        HONEYPOT = "honeypot", _("Hidden field filled in")
-        TOO_FAST = "too_fast", _("Sent too quickly after the page loaded")
-        SITE_CHECK = "site_check", _("Flagged by the site's spam check")
-
-    class NotificationStatus(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        NOT_REQUIRED = "not_required", _("No recipients")
+    Status = choices.Status
+    TimeOfDay = choices.TimeOfDay
+    PatientStatus = choices.PatientStatus
+    SpamReason = choices.SpamReason
+    NotificationStatus = choices.NotificationStatus
 
     reference = models.CharField(
         _("reference"),

@@ -31,6 +31,7 @@ from ..api.serializers import (
     stream_field_serializer,
 )
 from ..blocks import SectionStreamBlock
+from ..blocks.appointment import form_contents_entries
 from ..compat import HeadlessPreviewMixin
 from ..conf import conf
 from .pages import ContentPageMixin, IndexPageMixin
@@ -307,6 +308,7 @@ class AbstractConditionPage(ContentPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["therapy_links"] = list(self.get_therapy_links())
         context["sections"] = self.get_section_list()
+        context["appointment_forms"] = form_contents_entries(self)
         return context
 
     @classmethod
