@@ -59,7 +59,7 @@ def test_our_actions_are_registered():
 
 def test_str_holds_no_personal_data():
     appointment = sentinel_request()
-    assert str(appointment) == f"Appointment request #{appointment.pk}"
+    assert str(appointment) == f"Appointment request {appointment.reference}"
 
 
 def test_inspect_writes_one_view_entry(superuser_client):
@@ -69,7 +69,7 @@ def test_inspect_writes_one_view_entry(superuser_client):
     [entry] = _new_entries(since)
     assert entry.action == audit.VIEW
     assert entry.object_id == str(appointment.pk)
-    assert entry.label == f"Appointment request #{appointment.pk}"
+    assert entry.label == f"Appointment request {appointment.reference}"
     assert entry.user_id == superuser_client.user.pk
     _assert_no_personal_data([entry])
 
@@ -97,7 +97,7 @@ def test_edit_of_notes_only_writes_one_edit_entry(superuser_client):
     superuser_client.post(inbox_url("edit", appointment.pk), {"status": "new", "staff_notes": "x"})
     [entry] = _new_entries(since)
     assert entry.action == "wagtail.edit"
-    assert entry.label == f"Appointment request #{appointment.pk}"
+    assert entry.label == f"Appointment request {appointment.reference}"
 
 
 def test_invalid_edit_writes_nothing(superuser_client):
@@ -132,7 +132,7 @@ def test_delete_writes_one_entry(superuser_client):
     [entry] = _new_entries(since)
     assert entry.action == "wagtail.delete"
     assert entry.deleted is True
-    assert entry.label == f"Appointment request #{pk}"
+    assert entry.label == f"Appointment request {appointment.reference}"
     assert not AppointmentRequest.objects.filter(pk=pk).exists()
 
 
@@ -185,7 +185,7 @@ def test_history_and_site_history_show_entries_without_personal_data(superuser_c
     site_history = superuser_client.get(reverse("wagtailadmin_reports:site_history"))
     assert site_history.status_code == 200
     content = site_history.content.decode()
-    assert f"Appointment request #{appointment.pk}" in content
+    assert f"Appointment request {appointment.reference}" in content
     assert "Exported 1 appointment request as CSV" in content
     assert SENTINEL not in content
     _assert_no_personal_data(ModelLogEntry.objects.all())

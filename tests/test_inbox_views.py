@@ -52,7 +52,7 @@ def test_list_shows_the_columns(front_desk):
         notification_status="failed",
     )
     content = front_desk.get(inbox_url("index")).content.decode()
-    for text in ["Received", "Alice", "Booked", "Muscle spasms", "2031-03-04 · Morning", "Failed"]:
+    for text in ["Received", "Alice", "Booked", "Muscle spasms", "4 Mar 2031 · Morning", "Failed"]:
         assert text in content
 
 
@@ -118,8 +118,9 @@ def test_list_is_ordered_newest_first_and_by_column(client):
         return sorted(["Alice", "Bob", "Carol"], key=lambda name: content.index(f">{name}<"))
 
     assert order(client.get(inbox_url("index"))) == ["Alice", "Carol", "Bob"]
-    # Column 2 is the name for a user without the selection column.
-    assert order(client.get(inbox_url("index"), {"o": "2"})) == ["Alice", "Bob", "Carol"]
+    # Column 3 (reference, received, status, name) is the name for a user without the
+    # selection column.
+    assert order(client.get(inbox_url("index"), {"o": "3"})) == ["Alice", "Bob", "Carol"]
 
 
 @pytest.mark.parametrize(
@@ -165,8 +166,10 @@ def test_inspect_shows_every_field_read_only(front_desk):
         assert value in content
     assert appointment.submission_key not in content
     main = content.split('id="main"')[1].split("<footer")[0]
-    for tag in ("<input", "<textarea", "<select"):
-        assert tag not in main
+    # The only form controls are the status forms: nothing the patient sent is editable.
+    assert "<textarea" not in main
+    for field in ("name", "email", "phone", "reason", "topic", "staff_notes", "consent_text"):
+        assert f'name="{field}"' not in main
 
 
 # --- Edit ---------------------------------------------------------------------------------
@@ -345,12 +348,18 @@ def test_menu_item_counts_new_requests_with_one_query(rf, django_assert_num_quer
         if getattr(item, "url", None) == inbox_url("index")
     )
     assert item.icon_name == "mail"
+    AppointmentRequestFactory(status="spam")  # never counted as new
     request = rf.get("/admin/")
     with django_assert_num_queries(1):
         component = item.render_component(request)
-    assert component.label == "Appointment requests (2 new)"
+    # Short enough for the sidebar never to cut it off; what the number means is spelled out.
+    assert component.label == "Requests · 2"
+    assert component.attrs["aria-label"] == "Appointment requests: 2 new"
+    assert component.attrs["title"] == "Appointment requests: 2 new"
     AppointmentRequest.objects.update(status="closed")
-    assert item.render_component(request).label == "Appointment requests"
+    component = item.render_component(request)
+    assert component.label == "Requests"
+    assert "aria-label" not in component.attrs
 
 
 def test_notification_email_links_to_the_inspect_view():

@@ -5,8 +5,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import modeladmin_register
 
 from .inbox import audit as inbox_audit
+from .inbox import panels as inbox_panels
 from .inbox.modeladmin import AppointmentRequestAdmin
-from .models import BodyArea
+from .inbox.modeladmin.helpers import InboxURLHelper
+from .models import AppointmentRequest, BodyArea
 
 
 class BodyAreaViewSet(SnippetViewSet):
@@ -24,6 +26,12 @@ register_snippet(BodyAreaViewSet)
 
 
 # The appointment request inbox: wagtail-modeladmin registration only; the logic (permissions,
-# exports, status changes, audit log) lives in wagtail_conditions.inbox.
+# exports, status changes, audit log, the dashboard panel) lives in wagtail_conditions.inbox.
 modeladmin_register(AppointmentRequestAdmin)
 hooks.register("register_log_actions", inbox_audit.register_log_actions)
+
+
+@hooks.register("construct_homepage_panels")
+def add_inbox_panel(request, panels):
+    index_url = InboxURLHelper(AppointmentRequest).index_url
+    inbox_panels.construct_homepage_panels(request, panels, index_url=index_url)

@@ -3,7 +3,7 @@ Entries in Wagtail's audit log for everything done to appointment requests: they
 request's history and in Reports › Site history.
 
 Wagtail stores ``str(instance)`` as an entry's label unless it is given a title, so every call
-here passes ``title_for(instance)`` ("Appointment request #12"), and ``data`` holds only
+here passes ``title_for(instance)`` ("Appointment request AR-7K3Q-9M"), and ``data`` holds only
 counts, formats, dates and status codes: no entry ever carries a name, email, phone number,
 reason or search term. Actions on many requests at once (an export, a purge, an erasure)
 write a single entry against the AppointmentRequest content type, not one per row.

@@ -24,6 +24,11 @@ Formula neutralisation (CSV injection), applied to every text value in BOTH form
 
 Characters XML cannot hold (C0 controls other than tab, CR and LF) are removed from XLSX
 cells; apart from the apostrophe, the CSV keeps every value exactly.
+
+Dates and times read as they do in the inbox (``inbox.display``): "30 Nov 2026, 14:05" as
+text in the CSV, and as real date cells shown in that format in the XLSX, so they still sort.
+Choice columns (status, time of day...) map codes to labels through a dict built once per
+export, not a ``get_FOO_display()`` call per cell.
 """
 
 import csv
@@ -34,18 +39,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AppointmentRequest
+from . import display
 
 CHUNK_SIZE = 500
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ().-]*[0-9]$")
+PHONE_RE = display.PHONE_RE
 _XML_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -63,9 +69,22 @@ def neutralise(value, *, phone=False):
 
 @dataclass(frozen=True)
 class Column:
+    """One export column. ``get(obj)`` reads the value; ``getter()`` is called once per export
+    and returns the function used for every row (so per-export work, such as resolving
+    translated choice labels, happens once)."""
+
     heading: str
-    get: Callable
+    get: Callable = None
     phone: bool = False
+    choices_of: str = ""  # a field whose choice labels replace its stored codes
+
+    def getter(self):
+        if not self.choices_of:
+            return self.get
+        field = AppointmentRequest._meta.get_field(self.choices_of)
+        labels = {value: str(label) for value, label in field.flatchoices}
+        attname = field.attname
+        return lambda obj: labels.get(getattr(obj, attname), getattr(obj, attname))
 
 
 def _local(value):
@@ -79,35 +98,37 @@ def _field(name):
     return capfirst(AppointmentRequest._meta.get_field(name).verbose_name)
 
 
-def _display(name):
-    return lambda obj: getattr(obj, f"get_{name}_display")()
-
-
 def _column(name, get=None, **kwargs):
     return Column(heading=_field(name), get=get or (lambda obj: getattr(obj, name)), **kwargs)
 
 
+def _choice(name):
+    return Column(heading=_field(name), choices_of=name)
+
+
 #: The inbox export: what the front desk works from.
 INBOX_COLUMNS = [
-    Column(_("ID"), lambda obj: obj.pk),
+    _column("reference"),
     _column("created_at", lambda obj: _local(obj.created_at)),
-    _column("status", _display("status")),
+    _choice("status"),
     _column("name"),
     _column("email"),
     _column("phone", phone=True),
     _column("preferred_date"),
-    _column("preferred_time", _display("preferred_time")),
-    _column("patient_status", _display("patient_status")),
+    _choice("preferred_time"),
+    _choice("patient_status"),
     _column("reason"),
     _column("topic"),
     _column("source_page_title"),
     _column("staff_notes"),
-    _column("notification_status", _display("notification_status")),
+    _choice("notification_status"),
 ]
 
 #: Everything held about a request, for a person's subject access request.
-FULL_COLUMNS = INBOX_COLUMNS + [
-    _column("reference"),
+FULL_COLUMNS = [
+    Column(_("ID"), lambda obj: obj.pk),
+    *INBOX_COLUMNS,
+    _choice("spam_reason"),
     _column("consent_text"),
     _column("consent_given_at", lambda obj: _local(obj.consent_given_at)),
     _column("privacy_notice_url"),
@@ -120,24 +141,29 @@ def headings(columns):
     return [str(column.heading) for column in columns]
 
 
-def _csv_value(column, obj):
-    value = column.get(obj)
+def _csv_value(value, phone):
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ")
+        # Already local and naive (``_local``): format it as it stands.
+        return formats.date_format(value, display.DATETIME_FORMAT)
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        return display.format_date(value)
     if isinstance(value, int | float):
         return value
-    return neutralise(value, phone=column.phone)
+    return neutralise(value, phone=phone)
+
+
+def _bound(columns):
+    return [(column.getter(), column.phone) for column in columns]
 
 
 def csv_rows(queryset, columns=INBOX_COLUMNS):
     """Header, then one list of neutralised values per request, read in chunks."""
     yield headings(columns)
+    bound = _bound(columns)
     for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield [_csv_value(column, obj) for column in columns]
+        yield [_csv_value(get(obj), phone) for get, phone in bound]
 
 
 class _Echo:
@@ -182,13 +208,20 @@ def xlsx_available():
     return True
 
 
-def _xlsx_cell(sheet, column, obj):
+def _xlsx_cell(sheet, value, phone):
     from openpyxl.cell import WriteOnlyCell
 
-    value = column.get(obj)
-    if isinstance(value, datetime.datetime | datetime.date | int | float) or value is None:
+    if isinstance(value, datetime.datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = display.XLSX_DATETIME_FORMAT
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = display.XLSX_DATE_FORMAT
+        return cell
+    if isinstance(value, int | float) or value is None:
         return WriteOnlyCell(sheet, value=value)
-    text = _XML_ILLEGAL_RE.sub("", neutralise(value, phone=column.phone))
+    text = _XML_ILLEGAL_RE.sub("", neutralise(value, phone=phone))
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # text, never a formula
     return cell
@@ -207,8 +240,9 @@ def write_xlsx(queryset, file, columns=INBOX_COLUMNS):
         cell.data_type = "s"
         header.append(cell)
     sheet.append(header)
+    bound = _bound(columns)
     for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
-        sheet.append([_xlsx_cell(sheet, column, obj) for column in columns])
+        sheet.append([_xlsx_cell(sheet, get(obj), phone) for get, phone in bound])
     workbook.save(file)
 
 

@@ -1,10 +1,23 @@
-"""List filters of the inbox beyond Django's own: a date range on the received date."""
+"""
+List filters of the inbox beyond Django's own: the status (spam hidden unless asked for) and a
+date range on the received date.
+"""
 
 import datetime
 
 from django.contrib.admin import ListFilter, RelatedOnlyFieldListFilter
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from ...models import AppointmentRequest
+from ..display import format_date
+
+#: Dates outside this range are ignored (with a message): far enough for any real request,
+#: and every day in it can be made aware in any time zone and moved by a day without an
+#: OverflowError (``9999-12-31`` plus one day, or ``0001-01-01`` in UTC+1, would raise).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2999, 12, 31)
 
 
 def _parse_date(value):
@@ -12,6 +25,53 @@ def _parse_date(value):
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+
+
+class StatusFilter(ListFilter):
+    """
+    ``?status__exact=<status>``. Without it the list shows every status except spam: suspected
+    spam is kept (a real patient may have been caught) but out of the way, one click away
+    under "Spam (N)".
+    """
+
+    title = _("status")
+    parameter_name = "status__exact"
+    Status = AppointmentRequest.Status
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        if self.parameter_name in params:
+            value = params.pop(self.parameter_name)
+            value = value[-1] if isinstance(value, list) else value
+            # An unknown status matches nothing rather than being silently widened.
+            self.used_parameters[self.parameter_name] = value
+        self.value = self.used_parameters.get(self.parameter_name)
+
+    def expected_parameters(self):
+        return [self.parameter_name]
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        if self.value is None:
+            return queryset.exclude(status=self.Status.SPAM)
+        return queryset.filter(status=self.value)
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("All but spam"),
+        }
+        for value, label in self.Status.choices:
+            if value == self.Status.SPAM:
+                label = gettext("Spam (%(count)s)") % {"count": changelist.spam_count}
+            yield {
+                "selected": self.value == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
 
 
 def _start_of(day):
@@ -32,8 +92,12 @@ class ReceivedDateRangeFilter(ListFilter):
             if name in params:
                 value = params.pop(name)
                 self.used_parameters[name] = value[-1] if isinstance(value, list) else value
-        self.date_from = _parse_date(self.used_parameters.get(self.from_param))
-        self.date_to = _parse_date(self.used_parameters.get(self.to_param))
+        #: Human-readable problems with the given dates; the view shows them (or, for an
+        #: export, refuses to export a range that is not what was asked for).
+        self.errors = []
+        self.ignored_params = []
+        self.date_from = self._clean(self.from_param, _("From"))
+        self.date_to = self._clean(self.to_param, _("To"))
         # Every other parameter, for the hidden fields of the filter's own GET form.
         self.other_params = [
             (key, value)
@@ -41,6 +105,34 @@ class ReceivedDateRangeFilter(ListFilter):
             if key not in (self.from_param, self.to_param, "p", "export")
             for value in values
         ]
+
+    def _clean(self, param, label):
+        raw = self.used_parameters.get(param)
+        if raw in (None, ""):
+            return None
+        day = _parse_date(raw)
+        if day is None or not EARLIEST_DATE <= day <= LATEST_DATE:
+            self.ignored_params.append(param)
+        if day is None:
+            self.errors.append(
+                gettext("The “%(label)s” date is not a date (use YYYY-MM-DD); it was ignored.")
+                % {"label": label}
+            )
+            return None
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            self.errors.append(
+                gettext(
+                    "The “%(label)s” date must be between %(earliest)s and %(latest)s; "
+                    "it was ignored."
+                )
+                % {
+                    "label": label,
+                    "earliest": format_date(EARLIEST_DATE),
+                    "latest": format_date(LATEST_DATE),
+                }
+            )
+            return None
+        return day
 
     def expected_parameters(self):
         return [self.from_param, self.to_param]

@@ -1,5 +1,7 @@
 """The wagtail-modeladmin registration of the inbox: configuration, URLs and the menu item."""
 
+import datetime
+
 from django.contrib.admin import display
 from django.core.exceptions import PermissionDenied
 from django.urls import re_path
@@ -12,8 +14,9 @@ from wagtail_modeladmin.menus import ModelAdminMenuItem
 from wagtail_modeladmin.options import ModelAdmin
 
 from ...models import AppointmentRequest
+from .. import display as inbox_display
 from . import views
-from .filters import ReceivedDateRangeFilter, SourcePageFilter
+from .filters import ReceivedDateRangeFilter, SourcePageFilter, StatusFilter
 from .helpers import InboxButtonHelper, InboxPermissionHelper, InboxURLHelper
 
 PATIENT_FIELDS = [
@@ -36,31 +39,50 @@ REQUEST_FIELDS = [
 ]
 
 
+class ReadOnlyPanel(FieldPanel):
+    """A read-only field whose dates read as everywhere else in the inbox."""
+
+    def format_value_for_display(self, value):
+        if isinstance(value, datetime.datetime):
+            return inbox_display.format_datetime(value)
+        if isinstance(value, datetime.date):
+            return inbox_display.format_date(value)
+        return super().format_value_for_display(value)
+
+
 def _read_only(name):
-    return FieldPanel(name, read_only=True, disable_comments=True)
+    return ReadOnlyPanel(name, read_only=True, disable_comments=True)
 
 
 class InboxMenuItem(ModelAdminMenuItem):
-    """The menu link, labelled with the number of new requests (one indexed COUNT query)."""
+    """
+    The menu link: a short label that the sidebar never cuts off, with the number of new
+    requests after it ("Requests · 3"; spam is never "new"), from one indexed COUNT query.
+    """
 
     def render_component(self, request):
         count = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.NEW).count()
         label = str(self.label)
+        attrs = dict(self.attrs or {})
         if count:
-            label = _gettext("%(label)s (%(count)s new)") % {"label": label, "count": count}
+            label = _gettext("%(label)s · %(count)s") % {"label": label, "count": count}
+            # What the number means, for screen readers and on hover.
+            attrs["aria-label"] = attrs["title"] = _gettext(
+                "Appointment requests: %(count)s new"
+            ) % {"count": count}
         return LinkMenuItem(
             self.name,
             label,
             self.url,
             icon_name=self.icon_name,
             classname=self.classname,
-            attrs=self.attrs,
+            attrs=attrs,
         )
 
 
 class AppointmentRequestAdmin(ModelAdmin):
     model = AppointmentRequest
-    menu_label = _("Appointment requests")
+    menu_label = _("Requests")
     menu_icon = "mail"
     menu_order = 250
     add_to_admin_menu = True
@@ -78,16 +100,19 @@ class AppointmentRequestAdmin(ModelAdmin):
     inspect_template_name = "wagtail_conditions/inbox/inspect.html"
 
     list_display = (
-        "created_at",
+        "reference",
+        "received",
         "status",
         "name",
+        "phone_link",
+        "email_link",
         "topic_or_page",
         "preferred",
         "notification_status",
     )
-    list_display_add_buttons = "name"
+    list_display_add_buttons = "reference"
     list_filter = (
-        "status",
+        StatusFilter,
         ReceivedDateRangeFilter,
         ("source_page", SourcePageFilter),
         "topic",
@@ -98,29 +123,32 @@ class AppointmentRequestAdmin(ModelAdmin):
     list_per_page = 50
 
     inspect_view_enabled = True
-    # Every field but the internal de-duplication hash.
+    # What the front desk needs, in the order they need it (the reference heads the page).
+    # Left out as internal: the primary key, the form block's ID, the source page's ID and
+    # the de-duplication hash.
     inspect_view_fields = [
-        "reference",
         "created_at",
         "status",
+        "spam_reason",
         *PATIENT_FIELDS,
         "topic",
-        "source_page",
         "source_page_title",
-        "block_id",
+        "staff_notes",
         "consent_text",
         "consent_given_at",
         "privacy_notice_url",
         "privacy_notice_version",
-        "staff_notes",
-        "recipients",
-        "send_acknowledgement",
         "notification_status",
         "notification_attempts",
         "notification_error",
         "notified_at",
+        "recipients",
+        "send_acknowledgement",
         "updated_at",
     ]
+
+    def get_inspect_view_fields(self):
+        return self.inspect_view_fields
 
     # Only status and staff notes are form fields; read-only panels are not part of the form,
     # so posted values for the patient's answers are never even read.
@@ -144,6 +172,18 @@ class AppointmentRequestAdmin(ModelAdmin):
         ]
     )
 
+    @display(description=_("received"), ordering="created_at")
+    def received(self, obj):
+        return inbox_display.format_datetime(obj.created_at)
+
+    @display(description=_("phone"), ordering="phone")
+    def phone_link(self, obj):
+        return inbox_display.phone_link(obj.phone)
+
+    @display(description=_("email"), ordering="email")
+    def email_link(self, obj):
+        return inbox_display.email_link(obj.email)
+
     @display(description=_("condition, therapy or page"), ordering="topic")
     def topic_or_page(self, obj):
         return obj.topic or obj.source_page_title
@@ -151,10 +191,28 @@ class AppointmentRequestAdmin(ModelAdmin):
     @display(description=_("preferred date and time"), ordering="preferred_date")
     def preferred(self, obj):
         parts = [
-            obj.preferred_date.isoformat() if obj.preferred_date else "",
+            inbox_display.format_date(obj.preferred_date),
             obj.get_preferred_time_display(),
         ]
         return " · ".join(part for part in parts if part)
+
+    @display(description=_("status"), ordering="status")
+    def status_with_action(self, obj):
+        """The status, and for a new (or spam) request a one-click button for the next one.
+        The button submits one of the small forms the index template renders once."""
+        quick = views.QUICK_STATUSES.get(obj.status)
+        if quick is None:
+            return obj.get_status_display()
+        target, label = quick
+        return format_html(
+            '{} <button type="submit" form="inbox-quick-{}" name="ids" value="{}" '
+            'class="button button-small button-secondary" aria-label="{}">{}</button>',
+            obj.get_status_display(),
+            target,
+            obj.pk,
+            _gettext("%(action)s: %(reference)s") % {"action": label, "reference": obj.reference},
+            label,
+        )
 
     @display(description=_("select"))
     def select_box(self, obj):
@@ -162,12 +220,13 @@ class AppointmentRequestAdmin(ModelAdmin):
             '<input type="checkbox" name="ids" value="{}" form="inbox-bulk-status" '
             'aria-label="{}">',
             obj.pk,
-            _gettext("Select appointment request #%(pk)s") % {"pk": obj.pk},
+            _gettext("Select %(reference)s") % {"reference": obj.reference},
         )
 
     def get_list_display(self, request):
         if self.permission_helper.user_can_edit_obj(request.user, None):
-            return ("select_box", *self.list_display)
+            columns = ["status_with_action" if c == "status" else c for c in self.list_display]
+            return ("select_box", *columns)
         return self.list_display
 
     def get_menu_item(self, order=None):

@@ -7,11 +7,13 @@ import datetime
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.defaultfilters import yesno
 from django.template.response import TemplateResponse
-from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin import messages
@@ -26,10 +28,20 @@ from wagtail_modeladmin.views import (
     WMABaseView,
 )
 
+from ...appointments.references import normalise_reference
 from ...models import AppointmentRequest
-from .. import actions, audit, exports
+from .. import actions, audit, display, exports
 
 MAX_BULK_IDS = 1000
+
+Status = AppointmentRequest.Status
+
+#: The one-click status changes offered on a list row and the inspect view, by the request's
+#: current status: (status to set, button label).
+QUICK_STATUSES = {
+    Status.NEW: (Status.CONTACTED, gettext_lazy("Mark contacted")),
+    Status.SPAM: (Status.NEW, gettext_lazy("Not spam")),
+}
 
 
 class InboxIndexView(IndexView):
@@ -53,6 +65,30 @@ class InboxIndexView(IndexView):
             raise IncorrectLookupParameters(sorted(remaining))
         return filter_specs, has_filters, remaining, use_distinct
 
+    @property
+    def filter_errors(self):
+        """What was wrong with the filter values (invalid or out-of-range dates)."""
+        return [error for spec in self.filter_specs for error in getattr(spec, "errors", [])]
+
+    def get(self, request, *args, **kwargs):
+        for error in self.filter_errors:
+            messages.warning(request, error)
+        return super().get(request, *args, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Name, email and phone as modeladmin searches them, or the reference as typed or
+        read back over the phone: any case, with or without hyphens or spaces."""
+        results = super().get_search_results(request, queryset, search_term)
+        reference = normalise_reference(search_term)
+        if reference is None:
+            return results
+        return queryset.filter(Q(reference=reference) | Q(pk__in=results.values("pk")))
+
+    @cached_property
+    def spam_count(self):
+        """Requests held as spam (one COUNT on the status index), for the "Spam (N)" link."""
+        return AppointmentRequest.objects.filter(status=AppointmentRequest.Status.SPAM).count()
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         query = self.params.copy()
@@ -65,6 +101,12 @@ class InboxIndexView(IndexView):
             "export_csv_url": self.url_helper.get_action_url("export_csv"),
             "export_xlsx_url": self.url_helper.get_action_url("export_xlsx"),
             "bulk_status_url": self.url_helper.get_action_url("bulk_status"),
+            "quick_statuses": QUICK_STATUSES,
+            "spam_count": self.spam_count,
+            "showing_spam": self.params.get("status__exact") == AppointmentRequest.Status.SPAM,
+            "spam_url": self.get_query_string(
+                {"status__exact": AppointmentRequest.Status.SPAM}, remove=["status__exact"]
+            ),
         }
         context.update(kwargs)
         return super().get_context_data(**context)
@@ -75,6 +117,19 @@ class InboxIndexView(IndexView):
             raise PermissionDenied
         if spreadsheet_format == self.FORMAT_XLSX and not exports.xlsx_available():
             return xlsx_unavailable(self.request, self)
+        if self.filter_errors:
+            # Never export a different set of requests from the one asked for: back to the
+            # list, which shows what was wrong.
+            for error in self.filter_errors:
+                messages.error(self.request, error)
+            messages.error(self.request, _("Nothing was exported. Correct the dates and try again."))
+            query = self.params.copy()
+            query.pop(self.EXPORT_VAR, None)
+            for spec in self.filter_specs:
+                for key in getattr(spec, "ignored_params", ()):
+                    query.pop(key, None)
+            query = query.urlencode()
+            return redirect(self.index_url + (f"?{query}" if query else ""))
         filters = {key for key in self.params if key not in (self.SEARCH_VAR, self.ORDER_VAR)}
         audit.log_many(
             audit.EXPORT,
@@ -118,21 +173,74 @@ class InboxExportView(InboxIndexView):
 
 
 class InboxInspectView(InspectView):
+    """Read-only view of one request, in sentence-case labels and the inbox's date format."""
+
+    #: Labels that read better than the model's verbose names (which stay as they are).
+    LABELS = {
+        "created_at": gettext_lazy("Received"),
+        "source_page_title": gettext_lazy("Sent from page"),
+        "updated_at": gettext_lazy("Last updated"),
+    }
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         audit.log_view(self.instance, user=request.user)
         return response
 
+    def get_field_label(self, field_name, field=None):
+        if field_name in self.LABELS:
+            return self.LABELS[field_name]
+        return capfirst(super().get_field_label(field_name, field))
+
     def get_field_display_value(self, field_name, field=None):
         value = getattr(self.instance, field_name, None)
         if isinstance(value, datetime.datetime):
-            return formats.localize(timezone.localtime(value))
+            return display.format_datetime(value)
+        if isinstance(value, datetime.date):
+            return display.format_date(value)
         if isinstance(value, bool):
-            return yesno(value)
+            return capfirst(yesno(value))
         if isinstance(value, int):
             return value  # 0 attempts is a value, not "empty"
-        display = super().get_field_display_value(field_name, field)
-        return display if display != "" else self.model_admin.get_empty_value_display(field_name)
+        display_value = super().get_field_display_value(field_name, field)
+        if display_value == "":
+            return self.model_admin.get_empty_value_display(field_name)
+        return display_value
+
+    def get_fields_dict(self):
+        return [
+            self.get_dict_for_field(name)
+            for name in self.model_admin.get_inspect_view_fields()
+            # Why a request looks like spam matters only for one that does.
+            if name != "spam_reason" or self.instance.spam_reason
+        ]
+
+    def get_dict_for_field(self, field_name):
+        data = super().get_dict_for_field(field_name)
+        value = getattr(self.instance, field_name, None)
+        data["name"] = field_name
+        if field_name == "phone":
+            data["href"] = display.tel_href(value)
+        elif field_name == "email":
+            data["href"] = display.mailto_href(value)
+        return data
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        can_change = self.permission_helper.user_can_edit_obj(user, self.instance)
+        quick = QUICK_STATUSES.get(self.instance.status)
+        context = {
+            "can_change": can_change,
+            "quick_status": quick,
+            "status_choices": [
+                (value, label)
+                for value, label in AppointmentRequest.Status.choices
+                if value != self.instance.status
+            ],
+            "bulk_status_url": self.url_helper.get_action_url("bulk_status"),
+        }
+        context.update(kwargs)
+        return super().get_context_data(**context)
 
 
 class InboxEditView(EditView):
@@ -196,26 +304,37 @@ class BulkStatusView(WMABaseView):
     def post(self, request, *args, **kwargs):
         status = request.POST.get("status", "")
         ids = [value for value in request.POST.getlist("ids") if value.isdigit()][:MAX_BULK_IDS]
+        # The inspect view's form sends one id and asks to come back to that request.
+        back_to_inspect = request.POST.get("return_to") == "inspect" and len(ids) == 1
         if status not in AppointmentRequest.Status.values:
             messages.error(request, _("Choose a status to set."))
         elif not ids:
             messages.error(request, _("Select at least one request."))
         else:
-            count = actions.change_status(
-                AppointmentRequest.objects.filter(pk__in=ids), status, user=request.user
-            )
-            messages.success(
-                request,
-                ngettext(
-                    "Status set to “%(status)s” on %(count)s request.",
-                    "Status set to “%(status)s” on %(count)s requests.",
-                    count,
-                )
-                % {"status": AppointmentRequest.Status(status).label, "count": count},
-            )
+            queryset = AppointmentRequest.objects.filter(pk__in=ids)
+            count = actions.change_status(queryset, status, user=request.user)
+            messages.success(request, self.success_message(queryset, status, count, len(ids)))
+        if back_to_inspect and AppointmentRequest.objects.filter(pk=ids[0]).exists():
+            return redirect(self.url_helper.get_action_url("inspect", ids[0]))
         # Back to the same filtered list; only a query string is accepted, never a URL.
         query = QueryDict(request.POST.get("query", "")).urlencode()
         return redirect(self.index_url + (f"?{query}" if query else ""))
+
+    def success_message(self, queryset, status, count, selected):
+        label = AppointmentRequest.Status(status).label
+        if selected == 1:
+            instance = queryset.only("pk", "reference").first()
+            if instance is not None:
+                if count:
+                    template = _("%(object)s: status set to “%(status)s”.")
+                else:
+                    template = _("%(object)s was already “%(status)s”.")
+                return template % {"object": audit.title_for(instance), "status": label}
+        return ngettext(
+            "Status set to “%(status)s” on %(count)s request.",
+            "Status set to “%(status)s” on %(count)s requests.",
+            count,
+        ) % {"status": label, "count": count}
 
 
 class RetryNotificationView(InstanceSpecificView):
