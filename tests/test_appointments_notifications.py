@@ -81,7 +81,7 @@ def test_failing_mail_server_keeps_the_request_and_the_retry_sends_exactly_once(
     assert row.notification_attempts == 1
     assert row.notification_error.startswith("SMTPException at ")
     assert_no_personal_data(row.notification_error)
-    assert f"Notification for appointment request {row.pk} failed (SMTPException)" in caplog.text
+    assert f"Notification for appointment request {row.reference} failed (SMTPException)" in caplog.text
     assert_no_personal_data(caplog.text)
     assert mail.outbox == []
 
@@ -106,15 +106,16 @@ def test_retry_after_a_partial_failure_sends_only_the_missing_email(
     assert row.notification_status == AppointmentRequest.NotificationStatus.FAILED
     assert row.staff_notified_at is not None and row.acknowledged_at is None
     assert [message.subject for message in mail.outbox] == [
-        f"New appointment request #{row.pk}"
+        f"New appointment request {row.reference}"
     ]
 
     settings.EMAIL_BACKEND = LOCMEM_BACKEND
     assert send_notifications(row.pk) == AppointmentRequest.NotificationStatus.SENT
-    # The staff were told once; only the acknowledgement went out on the retry.
+    # The staff were told once; only the acknowledgement went out on the retry (the failed
+    # attempt gave back its claim on the one-per-address acknowledgement limit).
     assert [message.subject for message in mail.outbox] == [
-        f"New appointment request #{row.pk}",
-        "We have received your appointment request",
+        f"New appointment request {row.reference}",
+        f"We have received your appointment request {row.reference}",
     ]
     row.refresh_from_db()
     assert row.acknowledged_at is not None and row.notification_attempts == 2
@@ -265,7 +266,7 @@ def test_database_error_while_saving_is_503_and_nothing_is_stored(
     assert callbacks == []
     assert AppointmentRequest.objects.count() == 0
     assert mail.outbox == []
-    assert "Appointment request could not be stored" in caplog.text
+    assert "Appointment request not stored: the database is unavailable" in caplog.text
     assert_no_personal_data(caplog.text)
 
 

@@ -75,7 +75,9 @@ def test_request_over_the_limit_gets_429_with_retry_after(
 
     assert statuses == [303, 303, 303, 429]
     assert AppointmentRequest.objects.count() == 3
-    assert len(mail.outbox) == 6  # staff email and acknowledgement for the three stored
+    # Three staff emails, and one acknowledgement: all three requests gave the same address,
+    # and a patient's address gets one per APPOINTMENT_ACKNOWLEDGEMENT_INTERVAL.
+    assert len(mail.outbox) == 4
     limited = form_page.post(client, reason="Request 5")
     assert limited.status_code == 429
     assert limited["Retry-After"] == "120"
@@ -90,7 +92,7 @@ def test_invalid_and_spam_attempts_count_towards_the_limit(form_page, settings):
     assert form_page.post(client, email="bad").status_code == 422
     assert form_page.post(client, website="spam").status_code == 303
     assert form_page.post(client).status_code == 429
-    assert AppointmentRequest.objects.count() == 0
+    assert list(AppointmentRequest.objects.values_list("status", flat=True)) == ["spam"]
 
 
 @pytest.mark.django_db
@@ -182,6 +184,73 @@ def test_cache_holds_no_address_or_answers_after_a_submission(form_page, setting
     for key in keys:
         for value in ["203.0.113.79", "ann.patient", "Ann", "7946"]:
             assert value not in key
+
+
+# --- A cache that is down never costs a request ---------------------------------------------
+
+# A real Redis client pointed at a port where nothing listens: every call raises
+# redis.ConnectionError, as it does when the cache server is down.
+DOWN_CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "down": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
+}
+
+
+@pytest.mark.django_db
+def test_rate_limit_cache_down_fails_open_and_every_request_is_stored(
+    form_page, settings, caplog, django_capture_on_commit_callbacks
+):
+    pytest.importorskip("redis", reason="the redis package is not installed")
+    settings.CACHES = DOWN_CACHES
+    configure(settings, APPOINTMENT_RATE_LIMIT=1, APPOINTMENT_RATE_LIMIT_CACHE="down")
+    client = client_from("203.0.113.90")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [form_page.post(client, reason=f"Request {n}").status_code for n in range(3)]
+
+    assert statuses == [303, 303, 303]  # no limit without its cache, and no 500
+    assert AppointmentRequest.objects.filter(status="new").count() == 3
+    # The acknowledgement limit uses the same cache: it fails open too, so all three went.
+    assert len(mail.outbox) == 6
+    assert "Appointment rate limit not applied: the 'down' cache failed (ConnectionError)" in (
+        caplog.text
+    )
+    assert "203.0.113.90" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_one_acknowledgement_per_address_per_interval(
+    form_page, settings, django_capture_on_commit_callbacks
+):
+    configure(settings, APPOINTMENT_ACKNOWLEDGEMENT_INTERVAL=3600)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        form_page.post(client_from("203.0.113.91"), reason="First")
+        form_page.post(client_from("203.0.113.92"), reason="Second", email="ANN.patient@example.com")
+        form_page.post(client_from("203.0.113.93"), reason="Third", email="other@example.com")
+
+    acknowledged = sorted(m.to[0] for m in mail.outbox if "We have received" in m.subject)
+    assert acknowledged == ["ann.patient@example.com", "other@example.com"]
+    second = AppointmentRequest.objects.get(reason="Second")
+    assert (second.send_acknowledgement, second.notification_status) == (False, "sent")
+    assert second.acknowledged_at is None and second.staff_notified_at is not None
+
+
+@pytest.mark.django_db
+def test_acknowledgement_limit_can_be_turned_off(
+    form_page, settings, django_capture_on_commit_callbacks
+):
+    configure(settings, APPOINTMENT_ACKNOWLEDGEMENT_INTERVAL=0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        form_page.post(client_from("203.0.113.94"), reason="First")
+        form_page.post(client_from("203.0.113.95"), reason="Second")
+
+    assert sum("We have received" in m.subject for m in mail.outbox) == 2
 
 
 # --- Two processes sharing Redis ------------------------------------------------------------
