@@ -85,7 +85,8 @@ def clinic(client, appointment_settings, django_capture_on_commit_callbacks):
     made.references = [
         str(r) for r in AppointmentRequest.objects.values_list("reference", flat=True)
     ]
-    made.thank_you_urls = [html_response["Location"].split("#")[0]] + [
+    made.redirect_url = html_response["Location"].split("#")[0]
+    made.thank_you_urls = [made.redirect_url.split("?")[0]] + [
         reverse(
             "wagtail_conditions:appointment_sent",
             kwargs={"page_id": condition.pk, "block_id": submit["block"]},
@@ -184,6 +185,17 @@ def test_api_v3_shows_no_submission_data(client, clinic):
 def test_html_pages_and_thank_you_urls_show_no_submission_data(client, clinic):
     assert len(clinic.thank_you_urls) == 2
     read_all(client, html_urls(clinic), clinic)
+
+
+def test_the_redirected_thank_you_page_shows_its_reference_and_nothing_else(client, clinic):
+    response = client.get(clinic.redirect_url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    shown = [reference for reference in clinic.references if reference in html]
+    assert len(shown) == 1 and clinic.redirect_url.endswith(f"?reference={shown[0]}")
+    for needle in NEEDLES:
+        assert needle not in html
 
 
 def test_a_form_described_after_submissions_shows_no_submission_data(client, clinic):
