@@ -19,7 +19,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import get_page_models
 from wagtail_headless_preview.models import PagePreview
 
-from .v2 import PagesAPIViewSet
+from .pages import PagesAPIViewSet
 
 
 class PagePreviewAPIViewSet(PagesAPIViewSet):

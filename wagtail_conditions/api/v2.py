@@ -23,20 +23,10 @@ the whole set-up.
 
 from django.apps import apps
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
-
-class PagesAPIViewSet(WagtailPagesAPIViewSet):
-    """Wagtail's pages endpoint, fetching each page's locale with the page.
-
-    Wagtail's own reads ``meta.locale`` with one query per listed page of a given ``type``.
-    """
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("locale")
-
+from .pages import PagesAPIViewSet
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
@@ -44,7 +34,8 @@ api_router.register_endpoint("images", ImagesAPIViewSet)
 api_router.register_endpoint("documents", DocumentsAPIViewSet)
 
 if apps.is_installed("wagtail_headless_preview"):
-    # Previews of drafts for decoupled front ends; see preview.py.
+    # Previews of drafts for decoupled front ends; see preview.py. Imported here because
+    # wagtail_headless_preview is an optional dependency.
     from .preview import PagePreviewAPIViewSet
 
     api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)
