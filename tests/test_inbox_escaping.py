@@ -80,3 +80,28 @@ def test_hostile_text_is_escaped_in_the_filters_and_search_box(client, payload):
     content = response.content.decode()
     _assert_no_live_markup(content)
     assert escape(payload) in content
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("page", ["index", "inspect"])
+def test_hostile_phone_and_email_never_become_links(client, payload, page):
+    user = user_of_kind("superuser")
+    client.force_login(user)
+    appointment = _hostile_request(payload, user)
+    content = client.get(inbox_url(page, appointment.pk)).content.decode()
+    _assert_no_live_markup(content)
+    # Not a phone number, not an email address: shown as text, never as a tel:/mailto: link.
+    assert 'href="tel:' not in content
+    assert 'href="mailto:' not in content
+    assert escape(payload) in content
+
+
+@pytest.mark.parametrize("page", ["index", "inspect"])
+def test_phone_link_is_built_from_digits_only(client, page):
+    from tests.factories import AppointmentRequestFactory
+
+    client.force_login(user_of_kind("superuser"))
+    appointment = AppointmentRequestFactory(phone="+44 (0)20 7946-0000", email="a&b@example.com")
+    content = client.get(inbox_url(page, appointment.pk)).content.decode()
+    assert '<a href="tel:+4402079460000">+44 (0)20 7946-0000</a>' in content
+    assert '<a href="mailto:a%26b@example.com">a&amp;b@example.com</a>' in content

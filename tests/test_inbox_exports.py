@@ -239,6 +239,8 @@ def _bulk_rows(count):
                 consent_text="I agree.",
                 consent_given_at=now,
                 submission_key=f"bulk-{count}-{i}",
+                # Random references would collide now and then among 10,000 rows.
+                reference=f"AR-{count:04d}-{i:05d}",
             )
             for i in range(count)
         ],
@@ -304,3 +306,87 @@ def test_exports_stream_10000_rows_with_constant_queries_and_bounded_memory(fron
     if big.peak is not None:
         # Loading the 10,000 rows at once costs about 20 MB here; streaming stays near 1.5.
         assert big.peak < 8 * 1024 * 1024, f"peak {big.peak / 1e6:.1f} MB"
+
+
+# --- Columns and formats ------------------------------------------------------------------
+
+INBOX_HEADER = [
+    "Reference",
+    "Received",
+    "Status",
+    "Name",
+    "Email",
+    "Phone",
+    "Preferred date",
+    "Preferred time of day",
+    "New or returning",
+    "Reason for visit",
+    "Condition or therapy",
+    "Source page title",
+    "Staff notes",
+    "Notification",
+]
+
+
+def _formatted_request():
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    appointment = AppointmentRequestFactory(
+        name="Alice",
+        status="booked",
+        preferred_date=datetime.date(2031, 3, 4),
+        preferred_time="morning",
+        patient_status="returning",
+    )
+    received = datetime.datetime(2026, 11, 30, 14, 5, 59, tzinfo=ZoneInfo("Europe/London"))
+    AppointmentRequest.objects.filter(pk=appointment.pk).update(created_at=received)
+    return appointment
+
+
+def test_csv_export_has_the_reference_and_the_inbox_date_format(front_desk):
+    appointment = _formatted_request()
+    rows = _csv(front_desk.get(inbox_url("export_csv")))
+    assert rows[0] == INBOX_HEADER
+    assert rows[1][:9] == [
+        appointment.reference,
+        "30 Nov 2026, 14:05",
+        "Booked",
+        "Alice",
+        appointment.email,
+        "+44 20 7946 0000",
+        "4 Mar 2031",
+        "Morning",
+        "Returning patient",
+    ]
+
+
+def test_xlsx_export_has_real_dates_shown_in_the_inbox_format(front_desk):
+    import datetime
+
+    appointment = _formatted_request()
+    rows = _xlsx(front_desk.get(inbox_url("export_xlsx")))
+    assert [cell.value for cell in rows[0]] == INBOX_HEADER
+    reference, received, status = rows[1][:3]
+    assert reference.value == appointment.reference
+    assert received.value == datetime.datetime(2026, 11, 30, 14, 5, 59)
+    assert received.number_format == "d mmm yyyy, hh:mm"
+    assert rows[1][6].value == datetime.datetime(2031, 3, 4, 0, 0)
+    assert rows[1][6].number_format == "d mmm yyyy"
+    assert status.value == "Booked"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_choice_labels_are_resolved_once_per_column_not_per_cell(front_desk, monkeypatch, fmt):
+    for status in ("new", "booked", "closed"):
+        AppointmentRequestFactory(status=status, preferred_time="evening")
+
+    def per_cell(*args, **kwargs):
+        raise AssertionError("get_FOO_display() called for a cell")
+
+    monkeypatch.setattr(AppointmentRequest, "_get_FIELD_display", per_cell)
+    response = front_desk.get(inbox_url(f"export_{fmt}"))
+    rows = _csv(response) if fmt == "csv" else [[c.value for c in r] for r in _xlsx(response)]
+    status = rows[0].index("Status")
+    assert sorted(row[status] for row in rows[1:]) == ["Booked", "Closed", "New"]
+    assert {row[rows[0].index("Preferred time of day")] for row in rows[1:]} == {"Evening"}

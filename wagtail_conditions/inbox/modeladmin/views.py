@@ -122,7 +122,9 @@ class InboxIndexView(IndexView):
             # list, which shows what was wrong.
             for error in self.filter_errors:
                 messages.error(self.request, error)
-            messages.error(self.request, _("Nothing was exported. Correct the dates and try again."))
+            messages.error(
+                self.request, _("Nothing was exported. Correct the dates and try again.")
+            )
             query = self.params.copy()
             query.pop(self.EXPORT_VAR, None)
             for spec in self.filter_specs:
