@@ -1,15 +1,20 @@
-"""Content and checks shared by the API tests (v2 and v3)."""
+"""Content and checks shared by the API tests (v2 and v3), and the JSON appointment
+requests and answers shared by the submission and OpenAPI contract tests."""
+
+from http import HTTPStatus
 
 import wagtail_factories
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.appointments_helpers import FORM_ID, valid_answers
 from tests.factories import (
     BodyAreaFactory,
     ConditionPageFactory,
     TherapyPageFactory,
     link_therapies,
 )
+from wagtail_conditions.appointments.tokens import make_form_token
 from wagtail_conditions.blocks import BodyStreamBlock
 
 #: Every block of the content library, by its name in ``BodyStreamBlock``.
@@ -151,3 +156,39 @@ class SameQueryCountMixin:
             self.assertEqual(self.client.get(small_url).status_code, 200)
         with self.assertNumQueries(len(small.captured_queries)):
             self.assertEqual(self.client.get(large_url).status_code, 200)
+
+
+# --- JSON appointment requests ----------------------------------------------------------------
+
+OMIT = object()  # leave the key out of the body (None is sent as JSON null)
+
+
+def json_body(form_page, *, block=FORM_ID, token_now=None, **overrides):
+    """A valid JSON submission to ``form_page``'s form ``block``, with ``overrides``."""
+    body = {
+        "page": form_page.page.pk,
+        "block": block,
+        "token": make_form_token(form_page.page.pk, block, now=token_now),
+        **valid_answers(consent=True),
+    }
+    body.update(overrides)
+    return {key: value for key, value in body.items() if value is not OMIT}
+
+
+def problem(status, detail, errors=None, **members):
+    """The exact problem body the appointment endpoints answer with."""
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    body.update(members)
+    return body
+
+
+def error(loc, msg, type_):
+    """One item of a 422 problem's ``errors``; ``loc`` is a field name or None (the body)."""
+    return {"type": type_, "loc": ["body", loc] if loc else ["body"], "msg": msg}

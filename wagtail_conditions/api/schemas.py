@@ -279,3 +279,96 @@ RENDITION = {
     "required": ["url", "width", "height"],
     "additionalProperties": False,
 }
+
+
+# Appointment requests: the JSON endpoints (``submissions.py``). API v3 documents its
+# operation with these (``v3_appointments.py``); the contract test checks real answers
+# against them.
+
+_OPTIONAL_TEXT = {"type": ["string", "null"]}
+
+APPOINTMENT_REQUEST = {
+    "type": "object",
+    "title": "Appointment request",
+    "description": (
+        "One appointment request. Which optional questions a form asks, and which it "
+        "requires, is in its block's API representation (`fields`): an answer to a question "
+        "the form does not ask is a 422. `null` counts as leaving a key out."
+    ),
+    "properties": {
+        "page": {"type": "integer", "description": "ID of the page carrying the form."},
+        "block": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64,
+            "description": "ID of the appointment form block.",
+        },
+        "token": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 500,
+            "description": "The form token from the block's API representation, or from a 403.",
+        },
+        "website": {**_OPTIONAL_TEXT, "description": "Honeypot: leave out or empty."},
+        "name": {"type": "string", "minLength": 1, "maxLength": 100},
+        "email": {"type": "string", "minLength": 1, "maxLength": 254},
+        "phone": {**_OPTIONAL_TEXT, "maxLength": 32},
+        "preferred_date": {**_OPTIONAL_TEXT, "description": "YYYY-MM-DD"},
+        "preferred_time": {"enum": ["morning", "afternoon", "evening", "any", "", None]},
+        "patient_status": {"enum": ["new", "returning", "", None]},
+        "reason": _OPTIONAL_TEXT,
+        "consent": {"const": True, "description": "Must be true."},
+    },
+    "required": ["page", "block", "token", "name", "email", "consent"],
+    "additionalProperties": False,
+}
+
+VALIDATION_ERROR = {
+    "type": "object",
+    "properties": {
+        "type": {
+            "type": "string",
+            "description": "A code, e.g. `extra_forbidden`, `missing`, `required`, `invalid`.",
+        },
+        "loc": {
+            "type": "array",
+            "prefixItems": [{"const": "body"}],
+            "items": {"type": "string"},
+            "minItems": 1,
+            "maxItems": 2,
+            "description": '`["body", <key>]`, or `["body"]` for the body as a whole.',
+        },
+        "msg": {"type": "string", "description": "The message for people."},
+    },
+    "required": ["type", "loc", "msg"],
+    "additionalProperties": False,
+}
+
+
+def appointment_problem_schema(status, **members) -> dict:
+    """The RFC 7807 problem the appointment endpoints answer with ``status``; ``members``
+    are the JSON Schemas of its extra (required) members."""
+    return {
+        "type": "object",
+        "title": "Problem",
+        "properties": {
+            "type": {"const": "about:blank"},
+            "title": {"type": "string", "description": "The status's reason phrase."},
+            "status": {"const": status},
+            "detail": {"type": "string"},
+            **members,
+        },
+        "required": ["type", "title", "status", "detail", *members],
+        "additionalProperties": False,
+    }
+
+
+APPOINTMENT_TOKEN_PROBLEM_MEMBERS = {
+    "token": {
+        "type": "string",
+        "description": "A new form token: send the request again with it.",
+    }
+}
+APPOINTMENT_VALIDATION_PROBLEM_MEMBERS = {
+    "errors": {"type": "array", "items": VALIDATION_ERROR, "minItems": 1}
+}

@@ -10,10 +10,8 @@ token, honeypot and rate limit protect the endpoint.
 """
 
 import json
-import logging
-import uuid
+from http import HTTPStatus
 
-from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -26,19 +24,25 @@ PROBLEM_JSON = "application/problem+json"
 TEXT_KEYS = {"token", HONEYPOT_FIELD, "block", "name", "email", *OPTIONAL_FIELDS}
 ALLOWED_KEYS = TEXT_KEYS | {"page", "consent"}
 IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
-
-logger = logging.getLogger(__name__)
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
+#: Seconds a client should wait before retrying after a 503.
+UNAVAILABLE_RETRY_AFTER = 60
 
 
 class Problem(Exception):
-    def __init__(self, status, detail, errors=None, headers=None):
+    """A request refused before it reaches the pipeline."""
+
+    def __init__(self, status, detail, errors=None):
         super().__init__(detail)
-        self.status, self.detail, self.errors, self.headers = status, detail, errors, headers
+        self.status, self.detail, self.errors = status, detail, errors
+
+    def response(self):
+        return problem_response(self.status, self.detail, self.errors)
 
 
-def problem_response(status, detail, errors=None, headers=None):
-    from http import HTTPStatus
-
+def problem_response(status, detail, errors=None, headers=None, **members):
+    """An RFC 7807 problem, shaped like API v3's own; ``members`` are extension members
+    (the 403's ``token``)."""
     payload = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -47,6 +51,7 @@ def problem_response(status, detail, errors=None, headers=None):
     }
     if errors:
         payload["errors"] = errors
+    payload.update(members)
     response = HttpResponse(json.dumps(payload), status=status, content_type=PROBLEM_JSON)
     for header, value in (headers or {}).items():
         response[header] = value
@@ -58,13 +63,51 @@ def method_not_allowed():
     return problem_response(405, _("Use POST."), headers={"Allow": "POST"})
 
 
+class _NotJSONConstant(ValueError):
+    pass
+
+
 def _reject_constant(name):
     # Python's json module accepts NaN and Infinity, which are not JSON (RFC 8259).
-    raise ValueError(f"{name} is not JSON")
+    raise _NotJSONConstant(name)
 
 
 def _error(loc, msg, code):
     return {"type": code, "loc": ["body", *loc], "msg": str(msg)}
+
+
+def _decode(raw):
+    """The JSON value in the raw body; raises a 400 ``Problem`` saying what is wrong."""
+    if not raw.strip():
+        raise Problem(400, _("The request body is empty. Send the answers as a JSON object."))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Problem(400, _("The request body is not valid UTF-8.")) from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except _NotJSONConstant:
+        raise Problem(
+            400, _("The request body is not valid JSON: NaN and Infinity are not JSON numbers.")
+        ) from None
+    except json.JSONDecodeError as error:
+        # The parser's own message names the position, never the content.
+        raise Problem(
+            400,
+            _(
+                "The request body is not valid JSON: %(problem)s at line %(line)s, column %(column)s."
+            )
+            # (one of the parser's messages, "Invalid control character at", ends in "at")
+            % {
+                "problem": error.msg.removesuffix(" at"),
+                "line": error.lineno,
+                "column": error.colno,
+            },
+        ) from None
+    except RecursionError:
+        raise Problem(
+            400, _("The request body is not valid JSON: it is nested too deeply.")
+        ) from None
 
 
 def parse_body(request):
@@ -77,10 +120,7 @@ def parse_body(request):
     content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise Problem(415, _("Send the request as application/json."))
-    try:
-        body = json.loads(request.body.decode("utf-8"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: RecursionError
-        raise Problem(400, _("The request body is not valid JSON.")) from None
+    body = _decode(request.body)
     if not isinstance(body, dict):
         raise Problem(
             422, _("Validation failed"), [_error([], _("Send a JSON object."), "dict_type")]
@@ -116,70 +156,89 @@ def parse_body(request):
     return body
 
 
+def _validation_errors(outcome):
+    """A 422's ``errors``: answers to questions the form does not ask, in the client's
+    order, then the form's own errors in its field order."""
+    errors = [
+        _error([key], _("This form does not ask for this field."), "extra_forbidden")
+        for key in outcome.unknown_fields
+    ]
+    for field, field_errors in outcome.form.errors.as_data().items():
+        for error in field_errors:
+            errors.append(
+                _error(
+                    [field] if field != "__all__" else [],
+                    error.message % (error.params or {}),
+                    error.code or "invalid",
+                )
+            )
+    return errors
+
+
 def submit_json(request):
-    """Handle one JSON appointment request; always returns a JSON response, never a 5xx
-    except 503 when the database is unavailable."""
+    """Handle one JSON appointment request: a 201 receipt or a problem, never a 500 (a
+    database failure is the pipeline's ``UNAVAILABLE``, a 503)."""
     try:
         body = parse_body(request)
     except Problem as problem:
-        return problem_response(problem.status, problem.detail, problem.errors, problem.headers)
+        return problem.response()
 
     data = {key: value for key, value in body.items() if key in TEXT_KEYS and value is not None}
     block_id = data.pop("block", None)
     token = data.pop("token", None)
     if body.get("consent") is True:
         data["consent"] = "on"
-    idempotency_key = request.META.get(IDEMPOTENCY_HEADER, "")[:200] or None
-    try:
-        outcome = submit_appointment_request(
-            data=data,
-            request=request,
-            page_id=body["page"],
-            block_id=block_id,
-            token=token,
-            idempotency_key=idempotency_key,
-        )
-    except DatabaseError:
-        logger.exception("Appointment request could not be stored")
-        return problem_response(
-            503,
-            _("The request could not be stored just now; try again."),
-            headers={"Retry-After": "60"},
-        )
-
-    if outcome.result is Result.NOT_FOUND:
-        return problem_response(404, _("There is no such appointment form."))
-    if outcome.result is Result.BAD_TOKEN:
-        return problem_response(
-            403, _("The form token is missing, invalid or expired. Fetch the form again.")
-        )
-    if outcome.result is Result.RATE_LIMITED:
-        return problem_response(
-            429,
-            _("Too many requests. Try again later."),
-            headers={"Retry-After": str(conf.APPOINTMENT_RATE_LIMIT_WINDOW)},
-        )
-    if outcome.result is Result.INVALID:
-        errors = [
-            _error(
-                [field] if field != "__all__" else [],
-                error.message % (error.params or {}),
-                error.code or "invalid",
-            )
-            for field, field_errors in outcome.form.errors.as_data().items()
-            for error in field_errors
-        ]
-        return problem_response(422, _("Validation failed"), errors)
-
-    # CREATED and SILENTLY_DROPPED answer alike; the receipt holds no personal data.
-    reference = outcome.instance.reference if outcome.instance else uuid.uuid4()
-    response = JsonResponse(
-        {
-            "status": "received",
-            "reference": str(reference),
-            "message": outcome.config.thank_you_message,
-        },
-        status=201,
+    idempotency_key = request.META.get(IDEMPOTENCY_HEADER, "")[:IDEMPOTENCY_KEY_MAX_LENGTH]
+    outcome = submit_appointment_request(
+        data=data,
+        request=request,
+        page_id=body["page"],
+        block_id=block_id,
+        token=token,
+        idempotency_key=idempotency_key or None,
+        reject_unknown_fields=True,
     )
-    add_never_cache_headers(response)
-    return response
+
+    match outcome.result:
+        case Result.CREATED | Result.SPAM:
+            # Alike, so a bot learns nothing; the receipt holds no personal data.
+            response = JsonResponse(
+                {
+                    "status": "received",
+                    "reference": outcome.instance.reference,
+                    "message": outcome.config.thank_you_message,
+                },
+                status=201,
+            )
+            add_never_cache_headers(response)
+            return response
+        case Result.INVALID:
+            return problem_response(422, _("Validation failed"), _validation_errors(outcome))
+        case Result.NOT_FOUND:
+            return problem_response(404, _("There is no such appointment form."))
+        case Result.BAD_TOKEN:
+            return problem_response(
+                403,
+                _(
+                    "The form token is missing, invalid or expired. Send the request again "
+                    "with the token in this answer."
+                ),
+                token=outcome.fresh_token,
+            )
+        case Result.RATE_LIMITED:
+            return problem_response(
+                429,
+                _("Too many requests. Try again later."),
+                headers={"Retry-After": str(conf.APPOINTMENT_RATE_LIMIT_WINDOW)},
+            )
+        case Result.CONFLICT:
+            return problem_response(
+                409, _("This Idempotency-Key was already used with different answers.")
+            )
+        case Result.UNAVAILABLE:
+            return problem_response(
+                503,
+                _("The request could not be stored just now; try again."),
+                headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
+            )
+    raise AssertionError(f"unhandled outcome {outcome.result}")  # pragma: no cover

@@ -2,54 +2,106 @@
 The appointment submission operation on Wagtail 8's API v3 (django-ninja), so it appears in
 ``/api/v3/openapi.json`` beside the pages. The body is parsed by ``submissions.parse_body``,
 not by ninja: ninja accepts any Content-Type as JSON, ignores unknown keys and lets NUL bytes
-through, and the plain JSON endpoint must behave identically. The schemas below document the
-operation; the handler returns the shared pipeline's response as it is.
+through, and the plain JSON endpoint must behave identically. The handler returns the shared
+face's response as it is.
+
+The document must say what the server does. Ninja documents every response it knows a model
+for as ``application/json`` (its renderer's media type, for the whole API), while our errors
+are ``application/problem+json``. So ninja is given a model for the 201 receipt only, and the
+request body, the ``Idempotency-Key`` header and every error response are written out in the
+operation's ``openapi_extra`` (which ninja merges into the operation, a documented feature),
+from the JSON Schemas in ``schemas.py``. ``tests/test_api_openapi_contract.py`` checks real
+answers against the published document.
 """
 
 from typing import Literal
-from uuid import UUID
 
 import wagtail.api.v3  # noqa: F401  (an ImportError on Wagtail < 8, by design)
 from ninja import Router, Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from .submissions import method_not_allowed, submit_json
+from ..appointments.references import REFERENCE_RE
+from .schemas import (
+    APPOINTMENT_REQUEST,
+    APPOINTMENT_TOKEN_PROBLEM_MEMBERS,
+    APPOINTMENT_VALIDATION_PROBLEM_MEMBERS,
+    appointment_problem_schema,
+)
+from .submissions import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    PROBLEM_JSON,
+    method_not_allowed,
+    submit_json,
+)
 
 router = Router(tags=["appointments"], auth=None)
 
 
-class AppointmentRequestIn(Schema):
-    """One appointment request. Which optional fields a form asks for, and which are
-    required, is in the form block's API representation (``fields``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    page: int = Field(description="ID of the page carrying the form.")
-    block: str = Field(max_length=64, description="ID of the appointment form block.")
-    token: str = Field(description="The form token from the block's API representation.")
-    website: str | None = Field(None, description="Honeypot: leave out or empty.")
-    name: str = Field(max_length=100)
-    email: str = Field(max_length=254)
-    phone: str | None = Field(None, max_length=32)
-    preferred_date: str | None = Field(None, description="YYYY-MM-DD")
-    preferred_time: Literal["morning", "afternoon", "evening", "any"] | None = None
-    patient_status: Literal["new", "returning"] | None = None
-    reason: str | None = None
-    consent: bool = Field(description="Must be true.")
-
-
 class AppointmentReceipt(Schema):
     status: Literal["received"]
-    reference: UUID = Field(description="Quote it to the clinic; it holds no personal data.")
-    message: str
+    reference: str = Field(
+        pattern=REFERENCE_RE.pattern,
+        examples=["AR-7K3Q-9M"],
+        description="Quote it to the clinic; it holds no personal data.",
+    )
+    message: str = Field(description="The form's thank-you message.")
 
 
-class Problem(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str = ""
-    errors: list[dict] | None = None
+def _retry_after(description):
+    return {
+        "Retry-After": {
+            "description": description,
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    }
+
+
+def _problem(status, description, headers=None, **members):
+    response = {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": appointment_problem_schema(status, **members)}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+# Keys are ints, as ninja's own (the 201), so that the two merge rather than both appear.
+ERROR_RESPONSES = {
+    400: _problem(400, "The body is not JSON: malformed, empty, not UTF-8, NaN, too deep."),
+    403: _problem(
+        403,
+        "The form token is missing, forged, expired, or for another form. The answer carries "
+        "a new `token`: send the request again with it.",
+        **APPOINTMENT_TOKEN_PROBLEM_MEMBERS,
+    ),
+    404: _problem(404, "No such form: an unknown page or block, or one not live and public."),
+    409: _problem(
+        409,
+        "This Idempotency-Key was already used for this form with different answers; "
+        "nothing was stored.",
+    ),
+    413: _problem(413, "The body is larger than APPOINTMENT_MAX_BODY_BYTES."),
+    415: _problem(415, "The body is not sent as application/json."),
+    422: _problem(
+        422,
+        "The answers are not acceptable: each error names its key in `loc`. Keys that are "
+        "never accepted, and answers to questions the form does not ask, are "
+        "`extra_forbidden`.",
+        **APPOINTMENT_VALIDATION_PROBLEM_MEMBERS,
+    ),
+    429: _problem(
+        429,
+        "Too many requests from this client.",
+        headers=_retry_after("Seconds until the rate limit's window ends."),
+    ),
+    503: _problem(
+        503,
+        "The database is unavailable; nothing was stored.",
+        headers=_retry_after("Seconds to wait before sending the request again."),
+    ),
+}
 
 
 @router.post(
@@ -58,26 +110,33 @@ class Problem(Schema):
     summary="Request an appointment",
     description=(
         "Submit an appointment request to a form block. No cookie or CSRF token is needed; "
-        "send the block's `token`. Answers 201 with a receipt, or an RFC 7807 problem: 400 "
-        "malformed JSON, 403 bad or expired token, 404 unknown form, 413 body too large, 415 "
-        "not application/json, 422 invalid fields, 429 rate limited, 503 not stored (retry)."
+        "send the block's `token`. Answers 201 with a receipt (also for a request held as "
+        "spam), or an RFC 7807 problem (`application/problem+json`). Every answer is "
+        "`Cache-Control: no-store`."
     ),
-    response={
-        201: AppointmentReceipt,
-        400: Problem,
-        403: Problem,
-        404: Problem,
-        413: Problem,
-        415: Problem,
-        422: Problem,
-        429: Problem,
-        503: Problem,
-    },
+    response={201: AppointmentReceipt},
     openapi_extra={
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": (
+                    "Any string made when the visitor presses the button and reused for every "
+                    "retry of that press: the same key with the same answers answers the first "
+                    "request's receipt, with other answers a 409."
+                ),
+                "schema": {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH},
+            }
+        ],
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": AppointmentRequestIn.model_json_schema()}},
-        }
+            "content": {"application/json": {"schema": APPOINTMENT_REQUEST}},
+        },
+        "responses": {
+            201: {"description": "Received: stored under the receipt's reference."},
+            **ERROR_RESPONSES,
+        },
     },
 )
 def submit_appointment(request):
@@ -93,9 +152,14 @@ def other_methods(request):
     return method_not_allowed()
 
 
-def register():
-    """Add the router to Wagtail's v3 API; called from our AppConfig.ready()."""
-    from wagtail.api.v3.api import api
+_registered = False
 
-    if not any(prefix == "/appointments/" for prefix, _router in api._routers):
+
+def register():
+    """Add the router to Wagtail's v3 API, once; called from our AppConfig.ready()."""
+    global _registered
+    if not _registered:
+        from wagtail.api.v3.api import api
+
         api.add_router("/appointments/", router)
+        _registered = True
