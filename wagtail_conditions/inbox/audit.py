@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter, log
 
+from .. import models as app_models
 from ..models import AppointmentRequest
 
 VIEW = "wagtail_conditions.view"
@@ -114,7 +115,19 @@ class EraseFormatter(CountFormatter):
 
 
 def register_log_actions(actions):
-    """The ``register_log_actions`` hook: our actions and their messages."""
+    """
+    The ``register_log_actions`` hook: our actions and their messages, and the log entry
+    model for requests.
+
+    Wagtail's own ``ModelLogEntry`` shows a model's entries in Reports › Site history to anyone
+    holding *any* permission on the model (its manager's ``viewable_by_user``), so a user with
+    only "change" or "delete" would see every request's history there. Wagtail's supported
+    remedy is a log entry model of our own, registered here, whose ``viewable_by_user`` asks
+    for the "view" permission. (Transitional: registered only once the model exists.)
+    """
+    log_model = getattr(app_models, "AppointmentRequestLogEntry", None)
+    if log_model is not None:
+        actions.register_model(AppointmentRequest, log_model)
     actions.register_action(VIEW, _("View appointment request"), _("Viewed"))
     for action, formatter in [
         (STATUS, StatusChangeFormatter),
