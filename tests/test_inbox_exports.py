@@ -240,7 +240,7 @@ def _bulk_rows(count):
                 consent_given_at=now,
                 submission_key=f"bulk-{count}-{i}",
                 # Random references would collide now and then among 10,000 rows.
-                reference=f"AR-{count:04d}-{i:05d}",
+                reference=f"AR-{count:04d}-{i}",  # at most 12 characters
             )
             for i in range(count)
         ],
