@@ -1,13 +1,21 @@
 """Migrations match the models and can be unapplied and reapplied."""
 
+import re
+import uuid
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+from wagtail.models import ModelLogEntry
 
-from wagtail_conditions.models import BodyArea, ConditionPage
+from wagtail_conditions.models import (
+    AppointmentRequest,
+    AppointmentRequestLogEntry,
+    BodyArea,
+    ConditionPage,
+)
 
 
 def test_models_have_no_changes_missing_from_migrations(db):
@@ -44,3 +52,44 @@ def test_migrations_run_to_zero_and_back():
     assert {ConditionPage._meta.db_table, BodyArea._meta.db_table} <= _tables()
     BodyArea.objects.create(name="Back", slug="back")
     assert BodyArea.objects.get().slug == "back"
+
+
+def _migrate(target):
+    call_command("migrate", "wagtail_conditions", target, verbosity=0)
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.project_state(("wagtail_conditions", target)).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_data_migrations_keep_every_request_and_its_audit_trail_both_ways():
+    """0002 swaps the UUID reference for a short one; 0003 moves request log entries to the
+    request log model. Rows written before them survive the way there and back."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    try:
+        old = _migrate("0001_initial")
+        request = old.get_model("wagtail_conditions", "AppointmentRequest").objects.create(
+            name="Ann", email="ann@example.com", consent_text="Yes",
+            consent_given_at=timezone.now(), submission_key="k" * 64,
+        )
+        content_type = ContentType.objects.get_for_model(AppointmentRequest)
+        old.get_model("wagtailcore", "ModelLogEntry").objects.create(
+            content_type_id=content_type.pk, label="Appointment request", action="wagtail.edit",
+            timestamp=timezone.now(), object_id=str(request.pk),
+        )
+
+        _migrate("0003_appointment_request_log_entry")
+        row = AppointmentRequest.objects.get(pk=request.pk)
+        assert re.fullmatch(r"AR-[2-9A-Z]{4}-[2-9A-Z]{2}", row.reference)
+        moved = AppointmentRequestLogEntry.objects.get()
+        assert (moved.object_id, moved.action) == (str(request.pk), "wagtail.edit")
+        assert not ModelLogEntry.objects.filter(content_type=content_type).exists()
+
+        back = _migrate("0001_initial")
+        row = back.get_model("wagtail_conditions", "AppointmentRequest").objects.get(pk=request.pk)
+        assert isinstance(row.reference, uuid.UUID)
+        assert ModelLogEntry.objects.get(content_type=content_type).object_id == str(request.pk)
+    finally:
+        call_command("migrate", "wagtail_conditions", verbosity=0)

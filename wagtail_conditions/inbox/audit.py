@@ -14,8 +14,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter, log
 
-from .. import models as app_models
-from ..models import AppointmentRequest
+from ..models import AppointmentRequest, AppointmentRequestLogEntry
 
 VIEW = "wagtail_conditions.view"
 STATUS = "wagtail_conditions.status"
@@ -123,11 +122,9 @@ def register_log_actions(actions):
     holding *any* permission on the model (its manager's ``viewable_by_user``), so a user with
     only "change" or "delete" would see every request's history there. Wagtail's supported
     remedy is a log entry model of our own, registered here, whose ``viewable_by_user`` asks
-    for the "view" permission. (Transitional: registered only once the model exists.)
+    for the "view" permission.
     """
-    log_model = getattr(app_models, "AppointmentRequestLogEntry", None)
-    if log_model is not None:
-        actions.register_model(AppointmentRequest, log_model)
+    actions.register_model(AppointmentRequest, AppointmentRequestLogEntry)
     actions.register_action(VIEW, _("View appointment request"), _("Viewed"))
     for action, formatter in [
         (STATUS, StatusChangeFormatter),

@@ -1,4 +1,5 @@
 from .appointments import AppointmentRequest, AppointmentSettings  # noqa: F401
+from .audit_log import AppointmentRequestLogEntry  # noqa: F401
 from .conditions import (  # noqa: F401
     AbstractConditionIndexPage,
     AbstractConditionPage,
