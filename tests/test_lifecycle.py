@@ -140,6 +140,10 @@ def test_purge_execute_deletes_old_spam_only_and_is_safe_to_repeat(spam_and_real
             "status": "spam",
         },
     ]
+    spam_before = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    assert entries[1].message == (
+        f"Deleted 3 appointment requests held as spam, received before {spam_before}"
+    )
 
     output = run("purge_appointment_requests", "--execute")
     assert "No requests held as spam older than 30 days" in output

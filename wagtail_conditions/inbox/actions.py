@@ -75,16 +75,23 @@ def retention_cutoff(days):
     return timezone.now() - datetime.timedelta(days=days)
 
 
-def purge(cutoff, *, user=None):
-    """Delete every request received before ``cutoff``; one audit entry. Returns the count."""
+def purge(cutoff, *, status=None, user=None):
+    """Delete every request received before ``cutoff`` (only those with ``status``, if
+    given); one audit entry holding the count, the date and the status. Returns the count."""
+    queryset = AppointmentRequest.objects.filter(created_at__lt=cutoff)
+    details = {}
+    if status is not None:
+        queryset = queryset.filter(status=status)
+        details["status"] = str(status)
     with transaction.atomic():
-        count = _delete_in_batches(AppointmentRequest.objects.filter(created_at__lt=cutoff))
+        count = _delete_in_batches(queryset)
         if count:
             audit.log_many(
                 audit.PURGE,
                 user=user,
                 count=count,
                 before=timezone.localtime(cutoff).date().isoformat(),
+                **details,
             )
     return count
 

@@ -68,13 +68,16 @@ class CountFormatter(LogFormatter):
 
     template = ""  # ngettext_lazy(singular, plural, "count")
 
-    def format_message(self, log_entry):
+    def params(self, log_entry):
         data = log_entry.data or {}
-        return self.template % {
+        return {
             "count": data.get("count", 0),
             "format": str(data.get("format", "")).upper(),
             "before": data.get("before", ""),
         }
+
+    def format_message(self, log_entry):
+        return self.template % self.params(log_entry)
 
 
 class ExportFormatter(CountFormatter):
@@ -102,6 +105,16 @@ class PurgeFormatter(CountFormatter):
         "Deleted %(count)s appointment requests received before %(before)s",
         "count",
     )
+    spam_template = ngettext_lazy(
+        "Deleted %(count)s appointment request held as spam, received before %(before)s",
+        "Deleted %(count)s appointment requests held as spam, received before %(before)s",
+        "count",
+    )
+
+    def format_message(self, log_entry):
+        if (log_entry.data or {}).get("status") == AppointmentRequest.Status.SPAM:
+            return self.spam_template % self.params(log_entry)
+        return super().format_message(log_entry)
 
 
 class EraseFormatter(CountFormatter):

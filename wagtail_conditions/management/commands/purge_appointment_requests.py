@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail_conditions.conf import conf
-from wagtail_conditions.inbox import actions, audit
+from wagtail_conditions.inbox import actions
 from wagtail_conditions.models import AppointmentRequest
 
 # A hundred years: far beyond any retention policy, and well within what dates can hold.
@@ -118,7 +118,7 @@ class Command(BaseCommand):
             return
 
         with transaction.atomic():
-            spam_params["count"] = self._purge_spam(spam_due, spam_cutoff)
+            spam_params["count"] = actions.purge(spam_cutoff, status=SPAM)
             # What is left before the main cutoff is exactly the main set.
             params["count"] = actions.purge(cutoff)
         self._report_spam(spam_params, dry_run=False)
@@ -130,13 +130,6 @@ class Command(BaseCommand):
         if params["count"]:
             params.update(oldest=_day(summary["oldest"]), newest=_day(summary["newest"]))
         return params
-
-    def _purge_spam(self, queryset, cutoff):
-        """Delete the spam set; one audit entry (count, date, status only). Returns the count."""
-        count = actions._delete_in_batches(queryset)
-        if count:
-            audit.log_many(audit.PURGE, count=count, before=_day(cutoff), status=SPAM.value)
-        return count
 
     def _report(self, params, *, dry_run):
         if not params["count"]:
