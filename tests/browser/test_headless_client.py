@@ -1,5 +1,6 @@
 """The static headless client (example_site/static/headless/) end to end, on the API alone."""
 
+import json
 import re
 from html import unescape
 
@@ -104,3 +105,29 @@ def test_a_bad_preview_token_shows_the_apis_message(page, demo_condition):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Something went wrong")
     expect(page.get_by_text("The preview token is not valid.")).to_be_visible()
+
+
+def test_an_expired_token_is_replaced_and_the_request_sent_once(page, demo_condition):
+    form = open_condition(page)
+    values = fill_appointment_form(form)
+    sent = []
+
+    def expire_first_token(route):
+        body = route.request.post_data_json
+        sent.append((body["token"], route.request.headers.get("idempotency-key")))
+        if len(sent) == 1:
+            body["token"] = "expired"  # as if the page had stayed open past its lifetime
+            route.continue_(post_data=json.dumps(body))
+        else:
+            route.continue_()
+
+    page.route("**/api/appointments/", expire_first_token)
+    form.get_by_role("button", name="Send request").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Request sent")
+    stored = assert_stored(values)
+    assert len(sent) == 2
+    (first_token, first_key), (second_token, second_key) = sent
+    assert second_token != first_token  # the fresh token from the 403
+    assert first_key and first_key == second_key  # one Idempotency-Key for these answers
+    expect(page.get_by_role("status")).to_contain_text(f"Your reference: {stored.reference}")

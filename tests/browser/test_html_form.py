@@ -60,3 +60,56 @@ def test_errors_then_success_without_javascript(nojs_page, demo_condition):
     expect(page.locator("form.wc-form")).to_have_count(0)
     expect(page.get_by_role("heading", level=1)).to_have_text("Muscle spasms")
     assert_stored(values)
+
+
+def test_nojs_errors_land_on_the_form_not_the_top_of_the_page(nojs_page, demo_condition):
+    page = nojs_page
+    page.goto(demo_condition.url)
+    page.locator("form.wc-form").get_by_role("button", name="Send request").click()
+
+    # The form posts to its own anchor, so the browser scrolls to the block and its summary.
+    expect(page).to_have_url(re.compile(r"/appointments/submit/#appointment$"))
+    summary = page.locator(".wc-error-summary")
+    expect(summary).to_be_in_viewport()
+
+
+def test_with_javascript_the_error_summary_and_the_thank_you_take_focus(page, demo_condition):
+    page.goto(demo_condition.url)
+    form = page.locator("form.wc-form")
+    form.get_by_role("button", name="Send request").click()
+
+    summary = page.locator(".wc-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+
+    values = fill_appointment_form(page.locator("form.wc-form"))
+    page.locator("form.wc-form").get_by_role("button", name="Send request").click()
+
+    success = page.locator("section#appointment").get_by_role("status")
+    expect(success).to_be_focused()
+    stored = assert_stored(values)
+    expect(success).to_contain_text(f"Your reference is {stored.reference}")
+
+
+def test_an_expired_form_keeps_the_answers_and_sends_on_the_next_click(page, demo_condition):
+    page.goto(demo_condition.url)
+    form = page.locator("form.wc-form")
+    values = fill_appointment_form(form)
+    # The page stayed open past the token's lifetime.
+    form.locator("input[name=token]").evaluate("input => { input.value = 'expired' }")
+    form.get_by_role("button", name="Send request").click()
+
+    summary = page.locator(".wc-error-summary")
+    expect(summary).to_contain_text("For your security this form timed out")
+    form = page.locator("form.wc-form")
+    expect(form.get_by_label("Full name")).to_have_value(values["name"])
+    expect(form.get_by_label("Reason for your visit")).to_have_value(values["reason"])
+    assert not AppointmentRequest.objects.exists()
+
+    expect(form.get_by_role("checkbox")).to_be_checked()
+    form.get_by_role("button", name="Send request").click()
+
+    expect(page.locator("section#appointment").get_by_role("status")).to_contain_text(
+        "Request sent"
+    )
+    assert_stored(values)

@@ -260,11 +260,30 @@
                     body[field.name] = formNode.elements[field.name].value;
                 }
             });
+            // One Idempotency-Key per set of answers: sending the same answers again (a retry
+            // after a network error) cannot store a second request, while changed answers
+            // (after a 422) get a key of their own instead of a 409.
+            var answers = JSON.stringify(body);
+            if (answers !== lastAnswers) {
+                lastAnswers = answers;
+                idempotencyKey = newKey();
+            }
+            send(body, true);
+        });
+
+        var lastAnswers = null;
+        var idempotencyKey = null;
+
+        function send(body, mayRetry) {
             var button = formNode.querySelector("button");
             button.disabled = true;
             fetch(form.submit.url, {
                 method: form.submit.method,
-                headers: { "Content-Type": form.submit.content_type, Accept: "application/json" },
+                headers: {
+                    "Content-Type": form.submit.content_type,
+                    Accept: "application/json",
+                    "Idempotency-Key": idempotencyKey,
+                },
                 credentials: "omit",
                 body: JSON.stringify(body),
             })
@@ -273,7 +292,13 @@
                 })
                 .then(function (result) {
                     button.disabled = false;
-                    if (result.status === 201) {
+                    if (result.status === 403 && result.data.token && mayRetry) {
+                        // The form token expired while the page was open: the answer carries a
+                        // fresh one, so send the same answers again once, without bothering the
+                        // patient.
+                        form.submit.token = body.token = result.data.token;
+                        send(body, false);
+                    } else if (result.status === 201) {
                         var done = el("div", { class: "wc-success", role: "status", tabindex: "-1" }, [
                             el("h3", { text: "Request sent" }),
                             el("p", { text: result.data.message }),
@@ -289,8 +314,13 @@
                     button.disabled = false;
                     showErrors({ detail: "We could not send your request. Check your connection and try again." }, summary, formNode, prefix);
                 });
-        });
+        }
         return section;
+    }
+
+    function newKey() {
+        if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+        return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
     }
 
     function renderField(field, prefix) {
