@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views
-from .api.views import submit_appointment_json
+from .api.submissions import submit_appointment_json
 
 app_name = "wagtail_conditions"
 

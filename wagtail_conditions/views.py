@@ -6,12 +6,12 @@ right form showing its message and the request's reference. Errors, and a token 
 expired, re-render the page with the visitor's answers, an error summary and a fresh token.
 The form posts to its own anchor, so the browser lands on the summary, not the top of the
 page. All these responses are ``no-store``: they are personal and must never be cached.
+What each result means is shared with the JSON face (``appointments/answers.py``).
 """
 
-import logging
 from urllib.parse import unquote_to_bytes
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
@@ -19,18 +19,19 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import parse_header_parameters, urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
+from .appointments import answers
 from .appointments.form_state import FormState, set_form_state
 from .appointments.pipeline import Result, resolve_form, submit_appointment_request
 from .appointments.references import normalise_reference
 from .conf import conf
 
-logger = logging.getLogger(__name__)
-
 URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
+NOT_UTF8 = _("Your answers contain characters that are not valid text (UTF-8).")
+UNREADABLE = _("Your answers were sent in a form the server could not read.")
 
 
 def _render_page(request, page, block_id, state, status=200):
@@ -44,21 +45,22 @@ def _render_page(request, page, block_id, state, status=200):
     return response
 
 
-def _problem(request, status, title, message, page=None, extra_headers=None):
+def _problem_page(request, answer, page=None):
     response = TemplateResponse(
         request,
         "wagtail_conditions/appointment_problem.html",
-        {"title": title, "message": message, "page": page, "base_template": conf.BASE_TEMPLATE},
-        status=status,
+        {
+            "title": answer.title,
+            "message": answer.message,
+            "page": page,
+            "base_template": conf.BASE_TEMPLATE,
+        },
+        status=answer.status,
     )
     add_never_cache_headers(response)
-    for header, value in (extra_headers or {}).items():
+    for header, value in answer.headers.items():
         response[header] = value
     return response
-
-
-def _bad_request(request, message):
-    return _problem(request, 400, _("Your answers could not be read"), message)
 
 
 def _is_valid_urlencoded_utf8(body):
@@ -84,103 +86,70 @@ def _is_complete_multipart(request):
     return request.body.rstrip(b"\r\n").endswith(b"--" + boundary.encode() + b"--")
 
 
-def _read_form(request, content_type):
-    """The submitted fields as a dict, or an error message for a body that cannot be read."""
-    unreadable = _("Your answers were sent in a form the server could not read.")
+def read_form(request):
+    """The submitted fields as a dict; raises ``answers.Rejected`` for anything else."""
+    content_type = answers.check_body(
+        request, (URLENCODED, MULTIPART), answers.UNSUPPORTED_FORM_DATA
+    )
     if content_type == URLENCODED and not _is_valid_urlencoded_utf8(request.body):
-        return None, _("Your answers contain characters that are not valid text (UTF-8).")
+        raise answers.Rejected(answers.bad_request(message=NOT_UTF8))
     if content_type == MULTIPART and not _is_complete_multipart(request):
-        return None, unreadable
+        raise answers.Rejected(answers.bad_request(message=UNREADABLE))
     try:
         post, files = request.POST, request.FILES
     except MultiPartParserError:
-        return None, unreadable
+        raise answers.Rejected(answers.bad_request(message=UNREADABLE)) from None
     if files:
-        return None, _("This form does not accept files.")
+        raise answers.Rejected(answers.bad_request(message=_("This form does not accept files.")))
     data = {key: post.get(key) for key in post}
     if content_type == MULTIPART and any("\ufffd" in value for value in data.values()):
-        # Multipart fields arrive already decoded with U+FFFD for broken bytes.
-        return None, _("Your answers contain characters that are not valid text (UTF-8).")
-    return data, None
+        # Multipart fields arrive already decoded, with U+FFFD for broken bytes.
+        raise answers.Rejected(answers.bad_request(message=NOT_UTF8))
+    return data
 
 
 @csrf_exempt  # protected by the signed form token instead; see appointments/tokens.py
 @transaction.non_atomic_requests  # the pipeline commits the request in its own transaction
 def submit_appointment(request):
     if request.method != "POST":
-        response = _problem(
-            request, 405, _("Method not allowed"), _("Send this form with the button on its page.")
-        )
+        response = _problem_page(request, answers.METHOD_NOT_ALLOWED)
         response["Allow"] = "POST"
         return response
-
-    length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > conf.APPOINTMENT_MAX_BODY_BYTES:
-        return _problem(
-            request,
-            413,
-            _("Request too large"),
-            _("Your answers are too long to send. Shorten them and try again."),
-        )
-    content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-    if content_type not in (URLENCODED, MULTIPART):
-        return _problem(
-            request, 415, _("Unsupported form data"), _("Send this form with the button on its page.")
-        )
-    data, error = _read_form(request, content_type)
-    if error:
-        return _bad_request(request, error)
+    try:
+        data = read_form(request)
+    except answers.Rejected as rejected:
+        return _problem_page(request, rejected.answer)
 
     page_id, block_id = data.pop("page", None), data.pop("block", None)
-    token = data.get("token")
+    token = data.get("token")  # left in data: an error re-render reuses it
     outcome = submit_appointment_request(
         data=data, request=request, page_id=page_id, block_id=block_id, token=token
     )
+    answer = answers.answer_for(outcome.result)
 
-    if outcome.result is Result.UNAVAILABLE:
-        return _problem(
-            request,
-            503,
-            _("Please try again shortly"),
-            _("We could not save your request just now. Nothing was sent. Please try again."),
-            extra_headers={"Retry-After": "60"},
-        )
-    if outcome.result is Result.NOT_FOUND:
-        return _problem(
-            request, 404, _("Form not found"), _("This appointment form is no longer available.")
-        )
-    if outcome.result is Result.BAD_TOKEN:
-        notice = _(
-            "For your security this form timed out. Your answers are below: check them and "
-            "send the form again."
-        )
-        state = FormState(form=outcome.form, token=outcome.fresh_token, notice=notice)
-        return _render_page(request, outcome.page, block_id, state, status=403)
-    if outcome.result is Result.RATE_LIMITED:
-        return _problem(
-            request,
-            429,
-            _("Too many requests"),
-            _("You have sent several requests in a short time. Please wait a few minutes and "
-              "try again."),
-            page=outcome.page,
-            extra_headers={"Retry-After": str(conf.APPOINTMENT_RATE_LIMIT_WINDOW)},
-        )
+    if outcome.result in (Result.CREATED, Result.SPAM):
+        return _redirect_to_thank_you(outcome, block_id)
     if outcome.result is Result.INVALID:
         # Keep the token the visitor was first given, so the minimum fill time counts from
         # their first view and a quick correction is not taken for a bot's submission.
         state = FormState(form=outcome.form, token=token)
-        return _render_page(request, outcome.page, block_id, state, status=422)
-    # CREATED and SPAM look the same to the client: a bot learns nothing. (CONFLICT needs an
-    # Idempotency-Key, which only the JSON face reads.)
+        return _render_page(request, outcome.page, block_id, state, status=answer.status)
+    if outcome.result is Result.BAD_TOKEN:
+        state = FormState(form=outcome.form, token=outcome.fresh_token, notice=answer.message)
+        return _render_page(request, outcome.page, block_id, state, status=answer.status)
+    # NOT_FOUND, RATE_LIMITED, UNAVAILABLE. (CONFLICT needs an Idempotency-Key, which only
+    # the JSON face reads.)
+    return _problem_page(request, answer, page=outcome.page)
+
+
+def _redirect_to_thank_you(outcome, block_id):
     target = reverse(
         "wagtail_conditions:appointment_sent",
         kwargs={"page_id": outcome.page.pk, "block_id": block_id},
     )
     # 303 so the browser follows with GET. The URL carries the reference, never an answer.
-    response = redirect(
-        f"{target}?{urlencode({'reference': outcome.instance.reference})}#{outcome.config.anchor}"
-    )
+    query = urlencode({"reference": outcome.instance.reference})
+    response = redirect(f"{target}?{query}#{outcome.config.anchor}")
     response.status_code = 303
     add_never_cache_headers(response)
     return response
@@ -188,7 +157,10 @@ def submit_appointment(request):
 
 def appointment_sent(request, page_id, block_id):
     """The page again, with the form that was used showing its thank-you message."""
-    page, _block, _config = resolve_form(page_id, block_id)
+    try:
+        page, _block, _config = resolve_form(page_id, block_id)
+    except DatabaseError:
+        return _problem_page(request, answers.answer_for(Result.UNAVAILABLE))
     if page is None:
         raise Http404
     reference = normalise_reference(request.GET.get("reference", "")) or ""

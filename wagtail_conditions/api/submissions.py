@@ -15,52 +15,50 @@ from http import HTTPStatus
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
-from ..appointments.forms import HONEYPOT_FIELD, OPTIONAL_FIELDS
+from ..appointments import answers
+from ..appointments.choices import HONEYPOT_FIELD, OPTIONAL_FIELDS
 from ..appointments.pipeline import Result, submit_appointment_request
-from ..conf import conf
 
 PROBLEM_JSON = "application/problem+json"
 TEXT_KEYS = {"token", HONEYPOT_FIELD, "block", "name", "email", *OPTIONAL_FIELDS}
 ALLOWED_KEYS = TEXT_KEYS | {"page", "consent"}
 IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
-#: Seconds a client should wait before retrying after a 503.
-UNAVAILABLE_RETRY_AFTER = 60
 
 
-class Problem(Exception):
-    """A request refused before it reaches the pipeline."""
-
-    def __init__(self, status, detail, errors=None):
-        super().__init__(detail)
-        self.status, self.detail, self.errors = status, detail, errors
-
-    def response(self):
-        return problem_response(self.status, self.detail, self.errors)
-
-
-def problem_response(status, detail, errors=None, headers=None, **members):
-    """An RFC 7807 problem, shaped like API v3's own; ``members`` are extension members
-    (the 403's ``token``)."""
+def problem_response(answer, errors=None, **members):
+    """An RFC 7807 problem for ``answer``, shaped like API v3's own; ``members`` are
+    extension members (the 403's ``token``)."""
     payload = {
         "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": str(detail),
+        "title": HTTPStatus(answer.status).phrase,
+        "status": answer.status,
+        "detail": str(answer.detail),
     }
     if errors:
         payload["errors"] = errors
     payload.update(members)
-    response = HttpResponse(json.dumps(payload), status=status, content_type=PROBLEM_JSON)
-    for header, value in (headers or {}).items():
+    response = HttpResponse(json.dumps(payload), status=answer.status, content_type=PROBLEM_JSON)
+    for header, value in answer.headers.items():
         response[header] = value
     add_never_cache_headers(response)
     return response
 
 
 def method_not_allowed():
-    return problem_response(405, _("Use POST."), headers={"Allow": "POST"})
+    response = problem_response(answers.METHOD_NOT_ALLOWED)
+    response["Allow"] = "POST"
+    return response
+
+
+def _rejected(detail, errors=None):
+    return answers.Rejected(answers.bad_request(detail=detail), errors)
+
+
+def _invalid(errors):
+    return answers.Rejected(answers.answer_for(Result.INVALID), errors)
 
 
 class _NotJSONConstant(ValueError):
@@ -77,23 +75,22 @@ def _error(loc, msg, code):
 
 
 def _decode(raw):
-    """The JSON value in the raw body; raises a 400 ``Problem`` saying what is wrong."""
+    """The JSON value in the raw body; raises a 400 ``Rejected`` saying what is wrong."""
     if not raw.strip():
-        raise Problem(400, _("The request body is empty. Send the answers as a JSON object."))
+        raise _rejected(_("The request body is empty. Send the answers as a JSON object."))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise Problem(400, _("The request body is not valid UTF-8.")) from None
+        raise _rejected(_("The request body is not valid UTF-8.")) from None
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except _NotJSONConstant:
-        raise Problem(
-            400, _("The request body is not valid JSON: NaN and Infinity are not JSON numbers.")
+        raise _rejected(
+            _("The request body is not valid JSON: NaN and Infinity are not JSON numbers.")
         ) from None
     except json.JSONDecodeError as error:
         # The parser's own message names the position, never the content.
-        raise Problem(
-            400,
+        raise _rejected(
             _(
                 "The request body is not valid JSON: %(problem)s at line %(line)s, column %(column)s."
             )
@@ -105,26 +102,15 @@ def _decode(raw):
             },
         ) from None
     except RecursionError:
-        raise Problem(
-            400, _("The request body is not valid JSON: it is nested too deeply.")
-        ) from None
+        raise _rejected(_("The request body is not valid JSON: it is nested too deeply.")) from None
 
 
 def parse_body(request):
-    """The submitted object, type-checked; raises ``Problem`` for anything else."""
-    # No Content-Length means no body (RFC 9112; Django's test client omits it for an empty
-    # body), and Django then reads nothing, so the size limit cannot be side-stepped.
-    length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > conf.APPOINTMENT_MAX_BODY_BYTES:
-        raise Problem(413, _("The request body is too large."))
-    content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise Problem(415, _("Send the request as application/json."))
+    """The submitted object, type-checked; raises ``answers.Rejected`` for anything else."""
+    answers.check_body(request, ("application/json",), answers.NOT_JSON)
     body = _decode(request.body)
     if not isinstance(body, dict):
-        raise Problem(
-            422, _("Validation failed"), [_error([], _("Send a JSON object."), "dict_type")]
-        )
+        raise _invalid([_error([], _("Send a JSON object."), "dict_type")])
 
     errors = []
     for key in body:
@@ -152,7 +138,7 @@ def parse_body(request):
                     _error([key], _("This text contains invalid characters."), "string_unicode")
                 )
     if errors:
-        raise Problem(422, _("Validation failed"), errors)
+        raise _invalid(errors)
     return body
 
 
@@ -175,13 +161,16 @@ def _validation_errors(outcome):
     return errors
 
 
-def submit_json(request):
+@csrf_exempt  # no cookies are used; see the module docstring
+def submit_appointment_json(request):
     """Handle one JSON appointment request: a 201 receipt or a problem, never a 500 (a
     database failure is the pipeline's ``UNAVAILABLE``, a 503)."""
+    if request.method != "POST":
+        return method_not_allowed()
     try:
         body = parse_body(request)
-    except Problem as problem:
-        return problem.response()
+    except answers.Rejected as rejected:
+        return problem_response(rejected.answer, rejected.errors)
 
     data = {key: value for key, value in body.items() if key in TEXT_KEYS and value is not None}
     block_id = data.pop("block", None)
@@ -198,47 +187,22 @@ def submit_json(request):
         idempotency_key=idempotency_key or None,
         reject_unknown_fields=True,
     )
+    answer = answers.answer_for(outcome.result)
 
-    match outcome.result:
-        case Result.CREATED | Result.SPAM:
-            # Alike, so a bot learns nothing; the receipt holds no personal data.
-            response = JsonResponse(
-                {
-                    "status": "received",
-                    "reference": outcome.instance.reference,
-                    "message": outcome.config.thank_you_message,
-                },
-                status=201,
-            )
-            add_never_cache_headers(response)
-            return response
-        case Result.INVALID:
-            return problem_response(422, _("Validation failed"), _validation_errors(outcome))
-        case Result.NOT_FOUND:
-            return problem_response(404, _("There is no such appointment form."))
-        case Result.BAD_TOKEN:
-            return problem_response(
-                403,
-                _(
-                    "The form token is missing, invalid or expired. Send the request again "
-                    "with the token in this answer."
-                ),
-                token=outcome.fresh_token,
-            )
-        case Result.RATE_LIMITED:
-            return problem_response(
-                429,
-                _("Too many requests. Try again later."),
-                headers={"Retry-After": str(conf.APPOINTMENT_RATE_LIMIT_WINDOW)},
-            )
-        case Result.CONFLICT:
-            return problem_response(
-                409, _("This Idempotency-Key was already used with different answers.")
-            )
-        case Result.UNAVAILABLE:
-            return problem_response(
-                503,
-                _("The request could not be stored just now; try again."),
-                headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
-            )
-    raise AssertionError(f"unhandled outcome {outcome.result}")  # pragma: no cover
+    if outcome.result in (Result.CREATED, Result.SPAM):
+        # Alike, so a bot learns nothing; the receipt holds no personal data.
+        response = JsonResponse(
+            {
+                "status": "received",
+                "reference": outcome.instance.reference,
+                "message": outcome.config.thank_you_message,
+            },
+            status=answer.status,
+        )
+        add_never_cache_headers(response)
+        return response
+    if outcome.result is Result.INVALID:
+        return problem_response(answer, _validation_errors(outcome))
+    if outcome.result is Result.BAD_TOKEN:
+        return problem_response(answer, token=outcome.fresh_token)
+    return problem_response(answer)

@@ -31,7 +31,7 @@ from .submissions import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     PROBLEM_JSON,
     method_not_allowed,
-    submit_json,
+    submit_appointment_json,
 )
 
 router = Router(tags=["appointments"], auth=None)
@@ -140,7 +140,7 @@ ERROR_RESPONSES = {
     },
 )
 def submit_appointment(request):
-    return submit_json(request)
+    return submit_appointment_json(request)
 
 
 # Without this, ninja answers other methods with a plain-text 405 of its own; the plain JSON
