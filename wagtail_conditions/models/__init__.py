@@ -3,9 +3,20 @@ from .audit_log import AppointmentRequestLogEntry  # noqa: F401
 from .conditions import (  # noqa: F401
     AbstractConditionIndexPage,
     AbstractConditionPage,
+    AbstractConditionTherapy,
     ConditionIndexPage,
+    ConditionIndexPageMixin,
     ConditionPage,
+    ConditionPageMixin,
     ConditionTherapy,
 )
+from .pages import ContentPageMixin, IndexPageMixin  # noqa: F401
 from .taxonomy import BodyArea  # noqa: F401
-from .therapies import AbstractTherapyIndexPage, AbstractTherapyPage, TherapyIndexPage, TherapyPage  # noqa: F401
+from .therapies import (  # noqa: F401
+    AbstractTherapyIndexPage,
+    AbstractTherapyPage,
+    TherapyIndexPage,
+    TherapyIndexPageMixin,
+    TherapyPage,
+    TherapyPageMixin,
+)

@@ -64,7 +64,10 @@ def _a_to_z_key(title):
     return (letter == "#", letter, plain.casefold())
 
 
-class AbstractConditionIndexPage(IndexPageMixin, Page):
+class ConditionIndexPageMixin(IndexPageMixin, models.Model):
+    """The A–Z list of conditions, filtered by body area, letter and search words. Not a
+    ``Page``: combine it with your base page model (see ``models/pages.py``)."""
+
     intro = models.TextField(
         _("introduction"),
         blank=True,
@@ -72,18 +75,27 @@ class AbstractConditionIndexPage(IndexPageMixin, Page):
         help_text=_("A sentence or two shown above the list of conditions."),
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
+    # The page model of the conditions listed: a model or "app_label.Model". None: the one
+    # subpage type built on ConditionPageMixin.
+    condition_page_model = None
+
+    index_search_fields = [index.SearchField("intro")]
     api_fields = [APIField("intro")]
+    fallback_template = "wagtail_conditions/condition_index_page.html"
 
     page_description = _("Lists the conditions the clinic treats, A to Z, with a search box.")
 
     class Meta:
         abstract = True
 
+    @classmethod
+    def get_condition_page_model(cls):
+        return cls.child_page_model("condition_page_model", ConditionPageMixin, "condition page model")
+
     def get_conditions(self):
         return (
-            ConditionPage.objects.child_of(self)
+            self.get_condition_page_model()
+            .objects.child_of(self)
             .live()
             .public()
             .order_by("title")
@@ -95,7 +107,11 @@ class AbstractConditionIndexPage(IndexPageMixin, Page):
         conditions = self.get_conditions()
         all_letters = {_first_letter(t) for t in conditions.values_list("title", flat=True)}
 
-        areas = list(BodyArea.objects.filter(conditions__in=conditions.values("pk")).distinct())
+        condition_model = self.get_condition_page_model()
+        areas_lookup = condition_model._meta.get_field("body_areas").related_query_name()
+        areas = list(
+            BodyArea.objects.filter(**{f"{areas_lookup}__in": conditions.values("pk")}).distinct()
+        )
         area_slug = request.GET.get("area", "").strip()
         area = next((a for a in areas if a.slug == area_slug), None)
         if area:
@@ -107,7 +123,9 @@ class AbstractConditionIndexPage(IndexPageMixin, Page):
             # on many-to-many fields such as body areas. Only words reach the backend: quotes
             # break SQLite's FTS5 syntax and NUL characters break PostgreSQL.
             words = " ".join(re.findall(r"\w+", query))
-            matches = ConditionPage.objects.child_of(self).live().public().search(words) if words else []
+            matches = (
+                condition_model.objects.child_of(self).live().public().search(words) if words else []
+            )
             conditions = conditions.filter(pk__in=[page.pk for page in matches])
 
         letter = request.GET.get("letter", "").strip().upper()[:1]
@@ -142,7 +160,37 @@ class AbstractConditionIndexPage(IndexPageMixin, Page):
         return context
 
 
-class AbstractConditionPage(ContentPageMixin, Page):
+class AbstractConditionIndexPage(ConditionIndexPageMixin, Page):
+    """A condition index on Wagtail's ``Page``, with our panels and search fields."""
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + ConditionIndexPageMixin.index_search_fields
+
+    class Meta:
+        abstract = True
+
+
+def body_areas_field(**kwargs):
+    """The condition's body areas. The reverse name on ``BodyArea`` is Django's default for a
+    host's page type (``<model_name>_set``); our ``ConditionPage`` calls it ``conditions``."""
+    return ParentalManyToManyField(
+        BodyArea,
+        blank=True,
+        verbose_name=_("body areas"),
+        help_text=_("Where in the body the condition occurs. Used to filter the A–Z list."),
+        **kwargs,
+    )
+
+
+class ConditionPageMixin(ContentPageMixin, models.Model):
+    """A condition: its sections, body areas and the therapies linked to it. Not a ``Page``:
+    combine it with your base page model (see ``models/pages.py``).
+
+    The therapy links are rows of a link model built on ``AbstractConditionTherapy``, whose
+    ``ParentalKey`` to the condition page has the related name ``therapy_links_relation``
+    ("therapy_links") and whose ``therapy`` foreign key points at the therapy page model.
+    """
+
     summary = models.TextField(
         _("summary"),
         max_length=300,
@@ -159,13 +207,7 @@ class AbstractConditionPage(ContentPageMixin, Page):
             "Other names patients search for, separated by commas, e.g. 'cramp, muscle cramp'."
         ),
     )
-    body_areas = ParentalManyToManyField(
-        BodyArea,
-        blank=True,
-        related_name="conditions",
-        verbose_name=_("body areas"),
-        help_text=_("Where in the body the condition occurs. Used to filter the A–Z list."),
-    )
+    body_areas = body_areas_field()
     overview = StreamField(
         SectionStreamBlock(), blank=True, verbose_name=_("overview"), help_text=SECTION_HELP["overview"]
     )
@@ -218,7 +260,10 @@ class AbstractConditionPage(ContentPageMixin, Page):
         ("resources", _("Additional resources")),
     ]
 
-    content_panels = Page.content_panels + [
+    # The reverse name of the link model's ParentalKey to this page type.
+    therapy_links_relation = "therapy_links"
+
+    summary_panels = [
         FieldPanel("summary"),
         FieldPanel("alternative_names"),
         FieldPanel("body_areas", widget=forms.CheckboxSelectMultiple),
@@ -241,17 +286,9 @@ class AbstractConditionPage(ContentPageMixin, Page):
             heading=_("Clinical review"),
         )
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Summary")),
-            ObjectList(sections_panels, heading=_("Sections")),
-            ObjectList(therapy_panels, heading=_("Therapies")),
-            ObjectList(review_panels + Page.promote_panels, heading=_("Promote and review")),
-            ObjectList(Page.settings_panels, heading=_("Settings")),
-        ]
-    )
 
-    search_fields = Page.search_fields + [
+    # Added to the base page model's own search_fields by the page type.
+    condition_search_fields = [
         index.SearchField("alternative_names"),
         index.SearchField("summary"),
         index.AutocompleteField("alternative_names"),
@@ -276,6 +313,7 @@ class AbstractConditionPage(ContentPageMixin, Page):
         APIField("last_reviewed"),
         APIField("next_review_due"),
     ]
+    fallback_template = "wagtail_conditions/condition_page.html"
 
     page_description = _(
         "A health condition the clinic treats: causes, symptoms, treatment and linked therapies."
@@ -288,10 +326,16 @@ class AbstractConditionPage(ContentPageMixin, Page):
     def alternative_names_list(self):
         return [name.strip() for name in self.alternative_names.split(",") if name.strip()]
 
+    @classmethod
+    def get_therapy_link_model(cls):
+        """The link model whose rows are this page type's therapy links."""
+        return cls._meta.get_field(cls.therapy_links_relation).related_model
+
     def get_therapy_links(self):
         """Linked live therapies, in editor order, fetched in a fixed number of queries."""
         return (
-            self.therapy_links.filter(therapy__live=True)
+            getattr(self, self.therapy_links_relation)
+            .filter(therapy__live=True)
             .select_related("therapy")
             .order_by("sort_order")
         )
@@ -327,9 +371,10 @@ class AbstractConditionPage(ContentPageMixin, Page):
                 pages,
                 Prefetch("body_areas", queryset=BodyArea.objects.all(), to_attr="_api_body_areas"),
                 Prefetch(
-                    "therapy_links",
+                    cls.therapy_links_relation,
                     # The rows of get_therapy_links().
-                    queryset=ConditionTherapy.objects.filter(therapy__live=True)
+                    queryset=cls.get_therapy_link_model()
+                    .objects.filter(therapy__live=True)
                     .select_related("therapy")
                     .order_by("sort_order"),
                     to_attr="_api_therapy_links",
@@ -347,9 +392,54 @@ class AbstractConditionPage(ContentPageMixin, Page):
         return list(self.get_therapy_links())
 
 
-class ConditionTherapy(Orderable):
-    """A therapy linked from a condition, with a note on how it helps that condition."""
+class AbstractConditionPage(ConditionPageMixin, Page):
+    """A condition page on Wagtail's ``Page``, with our panels and search fields."""
 
+    content_panels = Page.content_panels + ConditionPageMixin.summary_panels
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Summary")),
+            ObjectList(ConditionPageMixin.sections_panels, heading=_("Sections")),
+            ObjectList(ConditionPageMixin.therapy_panels, heading=_("Therapies")),
+            ObjectList(
+                ConditionPageMixin.review_panels + Page.promote_panels,
+                heading=_("Promote and review"),
+            ),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    search_fields = Page.search_fields + ConditionPageMixin.condition_search_fields
+
+    class Meta:
+        abstract = True
+
+
+class AbstractConditionTherapy(Orderable):
+    """A therapy linked from a condition, with a note on how it helps that condition.
+
+    A concrete link model adds ``condition``, a ``ParentalKey`` to its condition page type with
+    ``related_name="therapy_links"``, and ``therapy``, a foreign key to its therapy page type.
+    """
+
+    note = models.CharField(
+        _("how it helps"),
+        max_length=255,
+        blank=True,
+        help_text=_("Optional: how this therapy helps this condition, in one sentence."),
+    )
+
+    panels = [PageChooserPanel("therapy"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("linked therapy")
+        verbose_name_plural = _("linked therapies")
+
+    def __str__(self):
+        return f"{self.condition_id} → {self.therapy_id}"
+
+
+class ConditionTherapy(AbstractConditionTherapy):
     condition = ParentalKey(
         "wagtail_conditions.ConditionPage",
         on_delete=models.CASCADE,
@@ -362,29 +452,17 @@ class ConditionTherapy(Orderable):
         related_name="condition_links",
         verbose_name=_("therapy"),
     )
-    note = models.CharField(
-        _("how it helps"),
-        max_length=255,
-        blank=True,
-        help_text=_("Optional: how this therapy helps this condition, in one sentence."),
-    )
 
-    panels = [PageChooserPanel("therapy", "wagtail_conditions.TherapyPage"), FieldPanel("note")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("linked therapy")
-        verbose_name_plural = _("linked therapies")
+    class Meta(AbstractConditionTherapy.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["condition", "therapy"], name="wagtail_conditions_unique_condition_therapy"
             )
         ]
 
-    def __str__(self):
-        return f"{self.condition_id} → {self.therapy_id}"
 
-
-class ConditionIndexPage(HeadlessPreviewMixin, AbstractConditionIndexPage):
+# The concrete pages keep Page's __str__ (the title), which ruff cannot see through the mixins.
+class ConditionIndexPage(HeadlessPreviewMixin, AbstractConditionIndexPage):  # noqa: DJ008
     subpage_types = ["wagtail_conditions.ConditionPage"]
     template = "wagtail_conditions/condition_index_page.html"
 
@@ -393,7 +471,9 @@ class ConditionIndexPage(HeadlessPreviewMixin, AbstractConditionIndexPage):
         verbose_name_plural = _("condition index pages")
 
 
-class ConditionPage(HeadlessPreviewMixin, AbstractConditionPage):
+class ConditionPage(HeadlessPreviewMixin, AbstractConditionPage):  # noqa: DJ008
+    body_areas = body_areas_field(related_name="conditions")
+
     parent_page_types = ["wagtail_conditions.ConditionIndexPage"]
     subpage_types = []
     template = "wagtail_conditions/condition_page.html"

@@ -1,6 +1,5 @@
 """Therapy pages: the index and the therapy page, whose conditions are derived."""
 
-
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
@@ -17,39 +16,14 @@ from ..api.serializers import (
 from ..blocks import SectionStreamBlock
 from ..compat import HeadlessPreviewMixin
 from ..conf import conf
-from .conditions import ConditionPage, ConditionTherapy
-from .pages import ContentPageMixin, IndexPageMixin
+from .conditions import AbstractConditionTherapy
+from .pages import ContentPageMixin, IndexPageMixin, single_model
 
 
-class AbstractTherapyIndexPage(IndexPageMixin, Page):
-    intro = models.TextField(
-        _("introduction"),
-        blank=True,
-        max_length=1000,
-        help_text=_("A sentence or two shown above the list of therapies."),
-    )
+class TherapyPageMixin(ContentPageMixin, models.Model):
+    """A therapy, listing the conditions that link it. Not a ``Page``: combine it with your base
+    page model (see ``models/pages.py``)."""
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-    api_fields = [APIField("intro")]
-
-    page_description = _("Lists the therapies the clinic offers.")
-
-    class Meta:
-        abstract = True
-
-    def get_therapies(self):
-        return TherapyPage.objects.child_of(self).live().public().order_by("title")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["therapies"] = self.paginate(
-            request, self.get_therapies(), conf.THERAPIES_PER_PAGE
-        )
-        return context
-
-
-class AbstractTherapyPage(ContentPageMixin, Page):
     summary = models.TextField(
         _("summary"),
         max_length=300,
@@ -83,21 +57,20 @@ class AbstractTherapyPage(ContentPageMixin, Page):
         help_text=_("Contraindications and safety notes, e.g. pregnancy, pacemakers, open wounds."),
     )
 
-    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("session_length")]
+    # The link model (built on AbstractConditionTherapy) whose rows say which conditions this
+    # therapy treats: a model or "app_label.Model". None: the one link model whose ``therapy``
+    # foreign key points at this page type.
+    condition_link_model = None
+
+    summary_panels = [FieldPanel("summary"), FieldPanel("session_length")]
     sections_panels = [
         FieldPanel("body"),
         FieldPanel("what_to_expect"),
         FieldPanel("contraindications"),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Summary")),
-            ObjectList(sections_panels, heading=_("Sections")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
-            ObjectList(Page.settings_panels, heading=_("Settings")),
-        ]
-    )
-    search_fields = Page.search_fields + [
+
+    # Added to the base page model's own search_fields by the page type.
+    therapy_search_fields = [
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("what_to_expect"),
@@ -113,6 +86,7 @@ class AbstractTherapyPage(ContentPageMixin, Page):
         APIField("contraindications", serializer=stream_field_serializer(contraindications)),
         APIField("conditions", serializer=LinkedConditionsField()),
     ]
+    fallback_template = "wagtail_conditions/therapy_page.html"
 
     page_description = _(
         "A therapy the clinic offers. The conditions it treats are listed automatically."
@@ -121,12 +95,36 @@ class AbstractTherapyPage(ContentPageMixin, Page):
     class Meta:
         abstract = True
 
+    @classmethod
+    def get_condition_link_model(cls):
+        candidates = [
+            relation.related_model
+            for relation in cls._meta.related_objects
+            if relation.field.name == "therapy"
+            and issubclass(relation.related_model, AbstractConditionTherapy)
+        ]
+        return single_model(cls, "condition_link_model", candidates, "condition link model")
+
+    @classmethod
+    def get_condition_relations(cls):
+        """(condition page model, lookup from a condition to its links, accessor from a therapy
+        to its links), read from the link model's two foreign keys."""
+        link_model = cls.get_condition_link_model()
+        condition_field = link_model._meta.get_field("condition")
+        therapy_field = link_model._meta.get_field("therapy")
+        return (
+            condition_field.related_model,
+            condition_field.related_query_name(),
+            therapy_field.remote_field.get_accessor_name(),
+        )
+
     def get_conditions(self):
         """Live conditions that link this therapy; editors enter each link once, on the condition."""
+        condition_model, links_lookup, _accessor = self.get_condition_relations()
         return (
-            ConditionPage.objects.live()
+            condition_model.objects.live()
             .public()
-            .filter(therapy_links__therapy=self)
+            .filter(**{f"{links_lookup}__therapy": self})
             .distinct()
             .order_by("title")
         )
@@ -141,13 +139,15 @@ class AbstractTherapyPage(ContentPageMixin, Page):
         """Fetch the conditions the API lists, for all ``pages`` at once."""
         pages = [page for page in pages if page.pk and not hasattr(page, "_api_condition_links")]
         if pages:
-            conditions = ConditionPage.objects.live().public()
+            condition_model, _lookup, links_accessor = cls.get_condition_relations()
+            conditions = condition_model.objects.live().public()
             prefetch_related_objects(
                 pages,
                 Prefetch(
-                    "condition_links",
+                    links_accessor,
                     # The pages of get_conditions(), through their links.
-                    queryset=ConditionTherapy.objects.filter(condition__in=conditions)
+                    queryset=cls.get_condition_link_model()
+                    .objects.filter(condition__in=conditions)
                     .select_related("condition")
                     .order_by("condition__title", "condition_id"),
                     to_attr="_api_condition_links",
@@ -160,7 +160,74 @@ class AbstractTherapyPage(ContentPageMixin, Page):
         return list(self.get_conditions())
 
 
-class TherapyIndexPage(HeadlessPreviewMixin, AbstractTherapyIndexPage):
+class AbstractTherapyPage(TherapyPageMixin, Page):
+    """A therapy page on Wagtail's ``Page``, with our panels and search fields."""
+
+    content_panels = Page.content_panels + TherapyPageMixin.summary_panels
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Summary")),
+            ObjectList(TherapyPageMixin.sections_panels, heading=_("Sections")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    search_fields = Page.search_fields + TherapyPageMixin.therapy_search_fields
+
+    class Meta:
+        abstract = True
+
+
+class TherapyIndexPageMixin(IndexPageMixin, models.Model):
+    """The list of therapies. Not a ``Page``: combine it with your base page model."""
+
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        max_length=1000,
+        help_text=_("A sentence or two shown above the list of therapies."),
+    )
+
+    # The page model of the therapies listed: a model or "app_label.Model". None: the one
+    # subpage type built on TherapyPageMixin.
+    therapy_page_model = None
+
+    index_search_fields = [index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+    fallback_template = "wagtail_conditions/therapy_index_page.html"
+
+    page_description = _("Lists the therapies the clinic offers.")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def get_therapy_page_model(cls):
+        return cls.child_page_model("therapy_page_model", TherapyPageMixin, "therapy page model")
+
+    def get_therapies(self):
+        return self.get_therapy_page_model().objects.child_of(self).live().public().order_by("title")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["therapies"] = self.paginate(
+            request, self.get_therapies(), conf.THERAPIES_PER_PAGE
+        )
+        return context
+
+
+class AbstractTherapyIndexPage(TherapyIndexPageMixin, Page):
+    """A therapy index on Wagtail's ``Page``, with our panels and search fields."""
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + TherapyIndexPageMixin.index_search_fields
+
+    class Meta:
+        abstract = True
+
+
+# The concrete pages keep Page's __str__ (the title), which ruff cannot see through the mixins.
+class TherapyIndexPage(HeadlessPreviewMixin, AbstractTherapyIndexPage):  # noqa: DJ008
     subpage_types = ["wagtail_conditions.TherapyPage"]
     template = "wagtail_conditions/therapy_index_page.html"
 
@@ -169,7 +236,7 @@ class TherapyIndexPage(HeadlessPreviewMixin, AbstractTherapyIndexPage):
         verbose_name_plural = _("therapy index pages")
 
 
-class TherapyPage(HeadlessPreviewMixin, AbstractTherapyPage):
+class TherapyPage(HeadlessPreviewMixin, AbstractTherapyPage):  # noqa: DJ008
     parent_page_types = ["wagtail_conditions.TherapyIndexPage"]
     subpage_types = []
     template = "wagtail_conditions/therapy_page.html"
