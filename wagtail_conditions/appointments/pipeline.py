@@ -16,11 +16,10 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, IntegrityError, transaction
-from django.utils import timezone
 from wagtail.models import Page
 
 from ..blocks.appointment import find_form_block
-from ..models import AbstractConditionPage, AbstractTherapyPage, AppointmentRequest
+from ..models import AppointmentRequest
 from ..signals import appointment_request_created
 from . import tokens
 from .choices import HONEYPOT_FIELD, NotificationStatus, Status
@@ -100,10 +99,10 @@ def submit_appointment_request(
 
 
 def _submit(data, request, page_id, block_id, token, idempotency_key, reject_unknown_fields):
-    page, _block, config = resolve_form(page_id, block_id)
+    page, block, config = resolve_form(page_id, block_id)
     if page is None:
         return Outcome(Result.NOT_FOUND)
-    form = AppointmentRequestForm(data, config=config)
+    form = block.get_form(data, config=config)
     try:
         form_token = tokens.read_form_token(token, page_id=page.pk, block_id=block_id)
     except tokens.InvalidToken:
@@ -129,7 +128,16 @@ def _submit(data, request, page_id, block_id, token, idempotency_key, reject_unk
         answers = json.dumps(form.cleaned_data, sort_keys=True, default=str)
         key_material = f"token:{form_token.raw}:{answers}"
     submission_key = hashlib.sha256(key_material.encode()).hexdigest()
-    instance = _build(form, page, config, submission_key, reason)
+    instance = block.build_appointment_request(form, page=page, config=config)
+    instance.submission_key = submission_key
+    instance.status = Status.SPAM if reason else Status.NEW
+    instance.spam_reason = reason or ""
+    # Suspected spam is never notified: a bot could otherwise mail anyone through the form.
+    instance.send_acknowledgement = instance.send_acknowledgement and not reason
+    notify = bool(instance.recipients or instance.send_acknowledgement) and not reason
+    instance.notification_status = (
+        NotificationStatus.PENDING if notify else NotificationStatus.NOT_REQUIRED
+    )
     stored = _store(instance, form)
     if stored is None:
         return Outcome(Result.CONFLICT, page=page, config=config)
@@ -139,34 +147,6 @@ def _submit(data, request, page_id, block_id, token, idempotency_key, reject_unk
         )
     result = Result.SPAM if stored.status == Status.SPAM else Result.CREATED
     return Outcome(result, form=form, instance=stored, page=page, config=config)
-
-
-def _build(form, page, config, submission_key, reason):
-    cleaned = form.cleaned_data
-    notify = bool(config.recipients or config.send_acknowledgement) and not reason
-    return AppointmentRequest(
-        name=cleaned["name"],
-        email=cleaned["email"],
-        phone=cleaned.get("phone") or "",
-        preferred_date=cleaned.get("preferred_date"),
-        preferred_time=cleaned.get("preferred_time") or "",
-        patient_status=cleaned.get("patient_status") or "",
-        reason=cleaned.get("reason") or "",
-        source_page=page,
-        source_page_title=page.title,
-        block_id=config.block_id,
-        topic=page.title if isinstance(page, AbstractConditionPage | AbstractTherapyPage) else "",
-        consent_text=config.consent_text,
-        consent_given_at=timezone.now(),
-        privacy_notice_url=config.privacy_url,
-        privacy_notice_version=config.privacy_version,
-        recipients=",".join(config.recipients),
-        send_acknowledgement=config.send_acknowledgement and not reason,
-        status=Status.SPAM if reason else Status.NEW,
-        spam_reason=reason or "",
-        notification_status=NotificationStatus.PENDING if notify else NotificationStatus.NOT_REQUIRED,
-        submission_key=submission_key,
-    )
 
 
 def _same_answers(instance, form):
@@ -195,9 +175,9 @@ def _store(instance, form):
                         lambda pk=instance.pk: enqueue_notification(pk), robust=True
                     )
         except IntegrityError:
-            existing = AppointmentRequest.objects.filter(
-                submission_key=instance.submission_key
-            ).first()
+            existing = (
+                type(instance)._default_manager.filter(submission_key=instance.submission_key).first()
+            )
             if existing is None:  # the reference was taken: draw another
                 instance.pk = None
                 instance.reference = new_reference()
@@ -208,6 +188,6 @@ def _store(instance, form):
             logger.info("Appointment request %s submitted again; kept the first", existing.reference)
             return existing
         if instance.status != Status.SPAM:
-            appointment_request_created.send(sender=AppointmentRequest, instance=instance)
+            appointment_request_created.send(sender=type(instance), instance=instance)
         return instance
     raise IntegrityError("no unused appointment reference found")

@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -131,6 +133,7 @@ class AppointmentFormBlock(blocks.StructBlock):
         icon = "date"
         label = _("Appointment request form")
         template = "wagtail_conditions/blocks/appointment_form_block.html"
+        thank_you_template = "wagtail_conditions/blocks/appointment_thank_you.html"
         form_classname = "wc-appointment-block-form"
 
     def clean(self, value):
@@ -161,11 +164,7 @@ class AppointmentFormBlock(blocks.StructBlock):
         privacy_page = value.get("privacy_page") or (
             site_settings.privacy_notice if site_settings else None
         )
-        recipients = parse_email_list(value.get("recipients"))
-        if not recipients and site_settings:
-            recipients = parse_email_list(site_settings.notification_recipients)
-        if not recipients:
-            recipients = list(conf.APPOINTMENT_RECIPIENTS)
+        recipients = self.get_recipients(value, page, site_settings)
         privacy_url = ""
         privacy_version = ""
         if privacy_page is not None:
@@ -185,6 +184,71 @@ class AppointmentFormBlock(blocks.StructBlock):
             send_acknowledgement=bool(value.get("send_acknowledgement")),
             anchor=form_anchor(value, block_id),
         )
+
+    # --- Extension points ----------------------------------------------------------------
+    # Override these in a subclass of the block (and use the subclass in your StreamField) to
+    # change how requests are validated, built, filed, notified and thanked for, as Wagtail's
+    # form pages offer get_form_class, process_form_submission and render_landing_page.
+
+    def get_form_class(self):
+        """The Django form that validates a submission, on both faces. A subclass of
+        ``AppointmentRequestForm`` keeps the configured questions working."""
+        return AppointmentRequestForm
+
+    def get_form(self, data=None, *, config):
+        return self.get_form_class()(data, config=config)
+
+    def get_submission_class(self):
+        """The model a submission is stored as: ``AppointmentRequest`` or a proxy of it (the
+        inbox, exports and notifications work on ``AppointmentRequest``)."""
+        return apps.get_model("wagtail_conditions", "AppointmentRequest")
+
+    def build_appointment_request(self, form, *, page, config):
+        """
+        An unsaved request built from the valid ``form``. The pipeline then sets its status,
+        spam reason, notification state and de-duplication key, and saves it in one
+        transaction. Override to store answers of your own form's extra fields.
+        """
+        cleaned = form.cleaned_data
+        return self.get_submission_class()(
+            name=cleaned["name"],
+            email=cleaned["email"],
+            phone=cleaned.get("phone") or "",
+            preferred_date=cleaned.get("preferred_date"),
+            preferred_time=cleaned.get("preferred_time") or "",
+            patient_status=cleaned.get("patient_status") or "",
+            reason=cleaned.get("reason") or "",
+            source_page=page,
+            source_page_title=page.title,
+            block_id=config.block_id,
+            topic=self.get_topic(page),
+            consent_text=config.consent_text,
+            consent_given_at=timezone.now(),
+            privacy_notice_url=config.privacy_url,
+            privacy_notice_version=config.privacy_version,
+            recipients=",".join(config.recipients),
+            send_acknowledgement=config.send_acknowledgement,
+        )
+
+    def get_topic(self, page):
+        """What a request from ``page`` is about (the inbox lists and filters by it): the
+        page's ``get_appointment_topic()`` where it has one (condition and therapy pages
+        answer with their title), otherwise nothing."""
+        get_topic = getattr(page, "get_appointment_topic", None)
+        return str(get_topic() or "") if get_topic else ""
+
+    def get_recipients(self, value, page, site_settings):
+        """The staff addresses to notify: the block's own, else the site's settings, else
+        ``APPOINTMENT_RECIPIENTS``."""
+        recipients = parse_email_list(value.get("recipients"))
+        if not recipients and site_settings:
+            recipients = parse_email_list(site_settings.notification_recipients)
+        return recipients or list(conf.APPOINTMENT_RECIPIENTS)
+
+    def render_thank_you(self, value, context):
+        """The HTML shown in place of the form once a request is sent (``context`` holds
+        ``config``, ``reference``, ``page`` and ``request``)."""
+        return render_to_string(self.meta.thank_you_template, context)
 
     def get_api_representation(self, value, context=None):
         """
@@ -221,7 +285,7 @@ class AppointmentFormBlock(blocks.StructBlock):
 
         config = self.get_config(value, page, block_id, request=request)
         state = get_form_state(request, block_id) or FormState()
-        form = state.form or AppointmentRequestForm(config=config)
+        form = state.form or self.get_form(config=config)
         prefix = f"appointment-{block_id[:8]}"
         form.auto_id = prefix + "-%s"
         context.update(
@@ -238,6 +302,8 @@ class AppointmentFormBlock(blocks.StructBlock):
                 "prefix": prefix,
             }
         )
+        if state.sent:
+            context["thank_you"] = self.render_thank_you(value, context)
         return context
 
 
