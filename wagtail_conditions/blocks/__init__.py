@@ -1,22 +1,22 @@
 """StreamField blocks of wagtail-conditions. Each block renders its own template."""
 
-from .appointment import AppointmentFormBlock  # noqa: E402
-from .content import (  # noqa: F401
-    BodyStreamBlock,
-    CalloutBlock,
-    CallToActionBlock,
-    EmbedBlock,
-    FAQBlock,
-    HeadingBlock,
-    ImageBlock,
-    LinksListBlock,
-    QuoteBlock,
-    RichTextBlock,
-)
+from .appointment import AppointmentFormBlock
+from .content import CalloutBlock, FAQBlock, HeadingBlock, QuoteBlock, RichTextBlock
+from .links import CallToActionBlock, LinksListBlock
+from .media import EmbedBlock, ImageBlock
+from .streams import BodyStreamBlock, SectionStreamBlock
 
-
-class SectionStreamBlock(BodyStreamBlock):
-    """The content blocks plus the appointment request form: what condition and therapy
-    sections offer editors."""
-
-    appointment_form = AppointmentFormBlock()
+__all__ = [
+    "AppointmentFormBlock",
+    "BodyStreamBlock",
+    "CalloutBlock",
+    "CallToActionBlock",
+    "EmbedBlock",
+    "FAQBlock",
+    "HeadingBlock",
+    "ImageBlock",
+    "LinksListBlock",
+    "QuoteBlock",
+    "RichTextBlock",
+    "SectionStreamBlock",
+]
