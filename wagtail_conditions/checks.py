@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 
 from .conf import SETTING_NAME, conf
 
-REQUIRED_APPS = {
-    "wagtail_modeladmin": "wagtail_modeladmin",
-    "wagtail.snippets": "wagtail.snippets",
-    "wagtail.images": "wagtail.images",
-    "wagtail.documents": "wagtail.documents",
-    "wagtail.embeds": "wagtail.embeds",
-    "wagtail.contrib.settings": "wagtail.contrib.settings",
-}
+REQUIRED_APPS = [
+    "wagtail_modeladmin",
+    "wagtail.snippets",
+    "wagtail.images",
+    "wagtail.documents",
+    "wagtail.embeds",
+    "wagtail.contrib.settings",
+]
 
 
 @register(Tags.compatibility)

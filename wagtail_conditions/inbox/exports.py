@@ -5,8 +5,7 @@ Memory stays bounded however many rows there are: rows are read with
 ``QuerySet.iterator(chunk_size=...)`` (a server-side cursor on PostgreSQL, chunked fetches
 elsewhere), the CSV is written row by row into a ``StreamingHttpResponse``, and the XLSX is
 built with openpyxl's write-only mode, which spools rows to a temporary file, then streamed
-from that file. XLSX needs the optional ``export`` extra (``pip install
-wagtail-conditions[export]``); ``xlsx_available()`` says whether it is installed.
+from that file (openpyxl is a dependency of Wagtail itself).
 
 Formula neutralisation (CSV injection), applied to every text value in BOTH formats:
 
@@ -31,6 +30,7 @@ Choice columns (status, time of day...) map codes to labels through a dict built
 export, not a ``get_FOO_display()`` call per cell.
 """
 
+
 import csv
 import datetime
 import re
@@ -42,6 +42,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from ..models import AppointmentRequest
 from . import display
@@ -200,17 +202,7 @@ def csv_response(queryset, filename, columns=INBOX_COLUMNS):
     return response
 
 
-def xlsx_available():
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def _xlsx_cell(sheet, value, phone):
-    from openpyxl.cell import WriteOnlyCell
-
     if isinstance(value, datetime.datetime):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = display.XLSX_DATETIME_FORMAT
@@ -229,9 +221,6 @@ def _xlsx_cell(sheet, value, phone):
 
 def write_xlsx(queryset, file, columns=INBOX_COLUMNS):
     """Write an XLSX workbook to ``file`` (a path or binary file object), row by row."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(_("Appointment requests"))[:31])
     header = []

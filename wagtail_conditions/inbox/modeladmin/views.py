@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.defaultfilters import yesno
-from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -95,7 +94,6 @@ class InboxIndexView(IndexView):
         context = {
             "export_query": query.urlencode(),
             "can_export": self.permission_helper.user_can_export(user),
-            "xlsx_available": exports.xlsx_available(),
             "can_change": self.permission_helper.user_can_edit_obj(user, None),
             "status_choices": AppointmentRequest.Status.choices,
             "export_csv_url": self.url_helper.get_action_url("export_csv"),
@@ -115,8 +113,6 @@ class InboxIndexView(IndexView):
         """Both ``?export=`` on the list and the export URLs end here."""
         if not self.permission_helper.user_can_export(self.request.user):
             raise PermissionDenied
-        if spreadsheet_format == self.FORMAT_XLSX and not exports.xlsx_available():
-            return xlsx_unavailable(self.request, self)
         if self.filter_errors:
             # Never export a different set of requests from the one asked for: back to the
             # list, which shows what was wrong.
@@ -146,15 +142,6 @@ class InboxIndexView(IndexView):
         return exports.csv_response(queryset, exports.export_filename())
 
 
-def xlsx_unavailable(request, view):
-    return TemplateResponse(
-        request,
-        "wagtail_conditions/inbox/export_unavailable.html",
-        {"view": view, "index_url": view.index_url},
-        status=501,
-    )
-
-
 class InboxExportView(InboxIndexView):
     """The list's own filters, search and ordering, as a download."""
 
@@ -167,8 +154,6 @@ class InboxExportView(InboxIndexView):
     def dispatch(self, request, *args, **kwargs):
         if not self.permission_helper.user_can_export(request.user):
             raise PermissionDenied
-        if self.export_format == self.FORMAT_XLSX and not exports.xlsx_available():
-            return xlsx_unavailable(request, self)
         request.GET = request.GET.copy()
         request.GET[self.EXPORT_VAR] = self.export_format
         return super().dispatch(request, *args, **kwargs)
