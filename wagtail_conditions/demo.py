@@ -148,44 +148,24 @@ def _child(parent, model, slug, **fields):
     return page, True
 
 
-@transaction.atomic
-def load_demo(parent=None, *, stdout=None):
-    """Create the demo pages under ``parent`` (the default site's root page if not given)."""
+def _default_parent():
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        raise LookupError("There is no default Wagtail site to add the demo pages to.")
+    return site.root_page
 
-    def report(message):
-        if stdout:
-            stdout.write(message)
 
-    if parent is None:
-        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-        if site is None:
-            raise LookupError("There is no default Wagtail site to add the demo pages to.")
-        parent = site.root_page
-    parent = parent.specific if isinstance(parent, Page) else parent
-
+def _body_areas():
     areas = {}
     for order, (name, slug) in enumerate(BODY_AREAS):
         areas[slug], _created = BodyArea.objects.get_or_create(
             slug=slug, defaults={"name": name, "sort_order": order}
         )
+    return areas
 
-    therapy_index, created = _child(
-        parent,
-        TherapyIndexPage,
-        "therapies",
-        title="Therapies",
-        intro="Hands-on and supportive treatments our practitioners use.",
-    )
-    report(("Created" if created else "Kept") + f" therapy index “{therapy_index.title}”")
-    condition_index, created = _child(
-        parent,
-        ConditionIndexPage,
-        "conditions",
-        title="Conditions we treat",
-        intro="Find a condition to learn what causes it and how we can help.",
-    )
-    report(("Created" if created else "Kept") + f" condition index “{condition_index.title}”")
 
+def _therapies(therapy_index):
+    """The six therapies of the seed page, as (page, note on muscle spasms) pairs."""
     therapies = []
     for title, summary, note, length, about, expect, contra in THERAPIES:
         therapy, _created = _child(
@@ -200,8 +180,80 @@ def load_demo(parent=None, *, stdout=None):
             contraindications=[_paragraph(contra)],
         )
         therapies.append((therapy, note))
+    return therapies
 
-    condition, created = _child(
+
+def _call_to_action():
+    return {
+        "type": "call_to_action",
+        "value": {
+            "heading": "Struggling with muscle spasms?",
+            "text": "Our practitioners can assess you and explain your options.",
+            "button_label": SEED_CTA.capitalize(),
+            "page": None,
+            "url": "#appointment",
+        },
+    }
+
+
+def _urgent_care():
+    return {
+        "type": "callout",
+        "value": {
+            "tone": "urgent",
+            "heading": "Get medical help urgently if",
+            "text": (
+                "<ul><li>the spasm follows a serious fall or accident</li>"
+                "<li>you have numbness, weakness, or loss of bladder or bowel control</li>"
+                "<li>the pain is severe and does not ease after a few days</li></ul>"
+            ),
+        },
+    }
+
+
+def _appointment_form():
+    return {
+        "type": "appointment_form",
+        "value": {
+            "heading": SEED_CTA.capitalize(),
+            "intro": "Tell us a little about yourself and we will call or email you "
+            "to arrange an assessment.",
+            "fields": ["phone", "preferred_date", "preferred_time", "patient_status", "reason"],
+            "required_fields": ["phone"],
+            "button_label": "Send request",
+            "thank_you_message": str(DEFAULT_THANK_YOU),
+            "booking_notice": str(DEFAULT_NOTICE),
+            "consent_text": str(DEFAULT_CONSENT),
+            "privacy_page": None,
+            "recipients": "",
+            "send_acknowledgement": True,
+            "anchor": "appointment",
+        },
+    }
+
+
+def _resources(therapy_index):
+    return {
+        "type": "links",
+        "value": {
+            "heading": SEED_RESOURCES_HEADING,
+            "links": [
+                {"type": "page", "value": {"page": therapy_index.pk, "label": "Therapies we offer"}},
+                {
+                    "type": "external",
+                    "value": {
+                        "url": "https://medlineplus.gov/musclecramps.html",
+                        "label": "MedlinePlus: Muscle cramps",
+                    },
+                },
+            ],
+        },
+    }
+
+
+def _muscle_spasms(condition_index, therapy_index):
+    """The seed page as a condition page, every paragraph in its section."""
+    return _child(
         condition_index,
         ConditionPage,
         "muscle-spasms",
@@ -211,33 +263,8 @@ def load_demo(parent=None, *, stdout=None):
             "after an injury, strain, overuse or dehydration."
         ),
         alternative_names="muscle spasm, muscle cramps, back spasm",
-        overview=[
-            _paragraph(SEED_OVERVIEW),
-            {
-                "type": "call_to_action",
-                "value": {
-                    "heading": "Struggling with muscle spasms?",
-                    "text": "Our practitioners can assess you and explain your options.",
-                    "button_label": SEED_CTA.capitalize(),
-                    "page": None,
-                    "url": "#appointment",
-                },
-            },
-        ],
-        urgent_care=[
-            {
-                "type": "callout",
-                "value": {
-                    "tone": "urgent",
-                    "heading": "Get medical help urgently if",
-                    "text": (
-                        "<ul><li>the spasm follows a serious fall or accident</li>"
-                        "<li>you have numbness, weakness, or loss of bladder or bowel control</li>"
-                        "<li>the pain is severe and does not ease after a few days</li></ul>"
-                    ),
-                },
-            }
-        ],
+        overview=[_paragraph(SEED_OVERVIEW), _call_to_action()],
+        urgent_care=[_urgent_care()],
         treatment=[
             _heading(SEED_TREATMENT_HEADING),
             _paragraph(SEED_TREATMENT),
@@ -247,51 +274,47 @@ def load_demo(parent=None, *, stdout=None):
             _paragraph(SEED_TREATMENT_OUTRO),
             _heading(SEED_ADVANTAGES_HEADING),
             _paragraph(SEED_ADVANTAGES),
-            {
-                "type": "appointment_form",
-                "value": {
-                    "heading": SEED_CTA.capitalize(),
-                    "intro": "Tell us a little about yourself and we will call or email you "
-                    "to arrange an assessment.",
-                    "fields": ["phone", "preferred_date", "preferred_time", "patient_status", "reason"],
-                    "required_fields": ["phone"],
-                    "button_label": "Send request",
-                    "thank_you_message": str(DEFAULT_THANK_YOU),
-                    "booking_notice": str(DEFAULT_NOTICE),
-                    "consent_text": str(DEFAULT_CONSENT),
-                    "privacy_page": None,
-                    "recipients": "",
-                    "send_acknowledgement": True,
-                    "anchor": "appointment",
-                },
-            },
+            _appointment_form(),
         ],
-        resources=[
-            {
-                "type": "links",
-                "value": {
-                    "heading": SEED_RESOURCES_HEADING,
-                    "links": [
-                        {
-                            "type": "page",
-                            "value": {"page": therapy_index.pk, "label": "Therapies we offer"},
-                        },
-                        {
-                            "type": "external",
-                            "value": {
-                                "url": "https://medlineplus.gov/musclecramps.html",
-                                "label": "MedlinePlus: Muscle cramps",
-                            },
-                        },
-                    ],
-                },
-            }
-        ],
+        resources=[_resources(therapy_index)],
     )
+
+
+@transaction.atomic
+def load_demo(parent=None, *, stdout=None):
+    """Create the demo pages under ``parent`` (the default site's root page if not given)."""
+
+    def report(created, what):
+        if stdout:
+            stdout.write(("Created" if created else "Kept") + f" {what}")
+
+    parent = parent if parent is not None else _default_parent()
+    parent = parent.specific if isinstance(parent, Page) else parent
+    areas = _body_areas()
+
+    therapy_index, created = _child(
+        parent,
+        TherapyIndexPage,
+        "therapies",
+        title="Therapies",
+        intro="Hands-on and supportive treatments our practitioners use.",
+    )
+    report(created, f"therapy index “{therapy_index.title}”")
+    condition_index, created = _child(
+        parent,
+        ConditionIndexPage,
+        "conditions",
+        title="Conditions we treat",
+        intro="Find a condition to learn what causes it and how we can help.",
+    )
+    report(created, f"condition index “{condition_index.title}”")
+    therapies = _therapies(therapy_index)
+
+    condition, created = _muscle_spasms(condition_index, therapy_index)
     if created:
         condition.body_areas.set([areas["back"], areas["arms-and-legs"]])
         for therapy, note in therapies:
             condition.therapy_links.create(therapy=therapy, note=note)
         condition.save_revision().publish()
-    report(("Created" if created else "Kept") + f" condition “{condition.title}”")
+    report(created, f"condition “{condition.title}”")
     return condition
