@@ -1,6 +1,6 @@
 # Two commands for a fresh clone:
 #   make demo   set up and run the example site with demo content on SQLite
-#   make test   run the whole test suite (lint; Wagtail 7.4 and 8.0; SQLite and PostgreSQL; browser)
+#   make test   run the whole test suite (lint; Wagtail 7.4 and 8.0; SQLite and PostgreSQL; slow; browser)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -106,7 +106,7 @@ STORAGES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The suite runs in one process, so the local-memory cache is right here; production sites
-# get W003 for it (tests/test_appointments_rate_limit.py checks that).
+# get W003 for it (tests/appointments/test_rate_limit.py checks that).
 SILENCED_SYSTEM_CHECKS = ["wagtail_conditions.W003"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

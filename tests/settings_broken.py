@@ -1,4 +1,4 @@
-"""Test settings with the mistakes the system checks exist to catch (see test_checks.py)."""
+"""Test settings with the mistakes the system checks exist to catch (see tests/project/test_checks.py)."""
 
 from tests.settings import *  # noqa: F403
 

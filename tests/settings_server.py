@@ -1,5 +1,5 @@
 """
-The test settings as a real deployment runs them, for tests/test_server_faults.py: gunicorn
+The test settings as a real deployment runs them, for tests/appointments/test_server_faults.py: gunicorn
 in front, PostgreSQL, the rate limit in Redis, notifications queued in the database and sent
 by ``manage.py db_worker`` over SMTP. Each value comes from an environment variable that
 the test sets for the server or worker it starts.

@@ -107,8 +107,10 @@ def mobile_page(chromium, live_server, transactional_db):
 
 
 @pytest.fixture
-def demo_condition(transactional_db, settings):
-    """The demo content under the site root; the "Muscle spasms" condition page.
+def live_demo_condition(transactional_db, settings):
+    """The demo content under the site root; the "Muscle spasms" condition page. Committed
+    (a transactional test), because the live server's thread must read it: tests/conftest.py's
+    ``demo_condition`` is shared inside a transaction the live server cannot see.
 
     Forms may be sent at once (no minimum fill time) and the rate limit starts afresh.
     """

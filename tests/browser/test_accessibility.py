@@ -18,23 +18,23 @@ pytestmark = [
 ]
 
 
-def test_condition_page(axe, page, demo_condition):
-    page.goto(demo_condition.url)
+def test_condition_page(axe, page, live_demo_condition):
+    page.goto(live_demo_condition.url)
     axe(page)
 
 
-def test_condition_index(axe, page, demo_condition):
+def test_condition_index(axe, page, live_demo_condition):
     page.goto(ConditionIndexPage.objects.get().url)
     expect(page.get_by_role("link", name="Muscle spasms")).to_be_visible()
     axe(page)
 
 
-def test_condition_index_search_without_results(axe, page, demo_condition):
+def test_condition_index_search_without_results(axe, page, live_demo_condition):
     page.goto(ConditionIndexPage.objects.get().url + "?q=zzz")
     axe(page)
 
 
-def test_therapy_index_and_page(axe, page, demo_condition):
+def test_therapy_index_and_page(axe, page, live_demo_condition):
     therapy = TherapyPage.objects.get(slug="ultrasound-therapy")
     page.goto(therapy.get_parent().url)
     axe(page)
@@ -42,8 +42,8 @@ def test_therapy_index_and_page(axe, page, demo_condition):
     axe(page)
 
 
-def test_form_with_errors(axe, page, demo_condition):
-    page.goto(demo_condition.url)
+def test_form_with_errors(axe, page, live_demo_condition):
+    page.goto(live_demo_condition.url)
     form = page.locator("form.wc-form")
     fill_appointment_form(form, email="not-an-email", phone="")
     form.get_by_role("button", name="Send request").click()
@@ -51,8 +51,8 @@ def test_form_with_errors(axe, page, demo_condition):
     axe(page)
 
 
-def test_form_sent(axe, page, demo_condition):
-    page.goto(demo_condition.url)
+def test_form_sent(axe, page, live_demo_condition):
+    page.goto(live_demo_condition.url)
     form = page.locator("form.wc-form")
     fill_appointment_form(form)
     form.get_by_role("button", name="Send request").click()
@@ -60,7 +60,7 @@ def test_form_sent(axe, page, demo_condition):
     axe(page)
 
 
-def test_headless_client_pages(axe, page, demo_condition):
+def test_headless_client_pages(axe, page, live_demo_condition):
     page.goto(HEADLESS_CLIENT)
     expect(page.get_by_role("link", name="Muscle spasms")).to_be_visible()
     axe(page)
@@ -82,8 +82,8 @@ def test_headless_client_pages(axe, page, demo_condition):
     axe(page)
 
 
-def test_headless_client_preview(axe, page, demo_condition):
-    token = demo_condition.create_page_preview().token
+def test_headless_client_preview(axe, page, live_demo_condition):
+    token = live_demo_condition.create_page_preview().token
     page.goto(
         HEADLESS_CLIENT
         + "?"

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.conftest import expect
-from tests.factories import AppointmentRequestFactory
-from tests.inbox_utils import front_desk_group, make_user
+from tests.builders.inbox import front_desk_group, make_user
+from tests.builders.pages import AppointmentRequestFactory
 from wagtail_conditions.models import AppointmentRequest
 
 pytestmark = [

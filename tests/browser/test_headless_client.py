@@ -26,17 +26,17 @@ def open_condition(page):
     return page.locator("form.wc-form")
 
 
-def test_a_patient_finds_a_condition_and_requests_an_appointment(page, demo_condition):
+def test_a_patient_finds_a_condition_and_requests_an_appointment(page, live_demo_condition):
     page.goto(HEADLESS_CLIENT)
     expect(page.get_by_role("heading", level=1)).to_have_text("Conditions we treat")
     expect(page.get_by_text("1 condition", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Muscle spasms").click()
 
-    expect(page).to_have_url(re.compile(rf"#/conditions/{demo_condition.pk}$"))
+    expect(page).to_have_url(re.compile(rf"#/conditions/{live_demo_condition.pk}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Muscle spasms")
     therapies = page.get_by_role("list", name="Therapies").get_by_role("listitem")
-    expect(therapies).to_have_count(demo_condition.therapy_links.count())
+    expect(therapies).to_have_count(live_demo_condition.therapy_links.count())
     expect(therapies.first).to_contain_text("Ice or heat therapy")
 
     form = page.locator("form.wc-form")
@@ -52,7 +52,7 @@ def test_a_patient_finds_a_condition_and_requests_an_appointment(page, demo_cond
     assert page.evaluate("document.activeElement.classList.contains('wc-success')")
 
 
-def test_an_invalid_email_is_reported_and_linked_to_its_field(page, demo_condition):
+def test_an_invalid_email_is_reported_and_linked_to_its_field(page, live_demo_condition):
     form = open_condition(page)
     fill_appointment_form(form, email="not-an-email")
     form.get_by_role("button", name="Send request").click()
@@ -79,13 +79,13 @@ def test_an_invalid_email_is_reported_and_linked_to_its_field(page, demo_conditi
     assert AppointmentRequest.objects.get().email == "ada@example.com"
 
 
-def test_an_editor_previews_a_draft_in_the_client(page, live_server, demo_condition):
+def test_an_editor_previews_a_draft_in_the_client(page, live_server, live_demo_condition):
     editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
-    demo_condition.title = "Muscle spasms and cramps"
-    demo_condition.save_revision(user=editor)  # a draft; the live page is unchanged
+    live_demo_condition.title = "Muscle spasms and cramps"
+    live_demo_condition.save_revision(user=editor)  # a draft; the live page is unchanged
     client = Client()
     client.force_login(editor)
-    preview = client.get(f"/admin/pages/{demo_condition.pk}/view_draft/")
+    preview = client.get(f"/admin/pages/{live_demo_condition.pk}/view_draft/")
     client_url = unescape(re.search(r'<iframe src="([^"]+)"', preview.text).group(1))
     assert client_url.startswith("http://testserver" + HEADLESS_CLIENT + "?content_type=")
 
@@ -94,20 +94,20 @@ def test_an_editor_previews_a_draft_in_the_client(page, live_server, demo_condit
     expect(page.get_by_role("heading", level=1)).to_have_text("Muscle spasms and cramps")
     expect(page.get_by_text("Preview of a draft")).to_be_visible()
     expect(page.get_by_role("list", name="Therapies").get_by_role("listitem")).to_have_count(
-        demo_condition.therapy_links.count()
+        live_demo_condition.therapy_links.count()
     )
     # A request can never be sent from a preview.
     expect(page.get_by_role("button", name="Send request")).to_be_disabled()
 
 
-def test_a_bad_preview_token_shows_the_apis_message(page, demo_condition):
+def test_a_bad_preview_token_shows_the_apis_message(page, live_demo_condition):
     page.goto(HEADLESS_CLIENT + "?content_type=wagtail_conditions.conditionpage&token=forged")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Something went wrong")
     expect(page.get_by_text("The preview token is not valid.")).to_be_visible()
 
 
-def test_an_expired_token_is_replaced_and_the_request_sent_once(page, demo_condition):
+def test_an_expired_token_is_replaced_and_the_request_sent_once(page, live_demo_condition):
     form = open_condition(page)
     values = fill_appointment_form(form)
     sent = []

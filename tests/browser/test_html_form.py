@@ -14,9 +14,9 @@ pytestmark = [
 ]
 
 
-def test_errors_then_success_without_javascript(nojs_page, demo_condition):
+def test_errors_then_success_without_javascript(nojs_page, live_demo_condition):
     page = nojs_page
-    page.goto(demo_condition.url)
+    page.goto(live_demo_condition.url)
     form = page.locator("form.wc-form")
     form.get_by_label("Full name").fill(PATIENT["name"])
     form.get_by_label("Email address").fill("ada@example")
@@ -62,9 +62,9 @@ def test_errors_then_success_without_javascript(nojs_page, demo_condition):
     assert_stored(values)
 
 
-def test_nojs_errors_land_on_the_form_not_the_top_of_the_page(nojs_page, demo_condition):
+def test_nojs_errors_land_on_the_form_not_the_top_of_the_page(nojs_page, live_demo_condition):
     page = nojs_page
-    page.goto(demo_condition.url)
+    page.goto(live_demo_condition.url)
     page.locator("form.wc-form").get_by_role("button", name="Send request").click()
 
     # The form posts to its own anchor, so the browser scrolls to the block and its summary.
@@ -73,8 +73,8 @@ def test_nojs_errors_land_on_the_form_not_the_top_of_the_page(nojs_page, demo_co
     expect(summary).to_be_in_viewport()
 
 
-def test_with_javascript_the_error_summary_and_the_thank_you_take_focus(page, demo_condition):
-    page.goto(demo_condition.url)
+def test_with_javascript_the_error_summary_and_the_thank_you_take_focus(page, live_demo_condition):
+    page.goto(live_demo_condition.url)
     form = page.locator("form.wc-form")
     form.get_by_role("button", name="Send request").click()
 
@@ -91,8 +91,8 @@ def test_with_javascript_the_error_summary_and_the_thank_you_take_focus(page, de
     expect(success).to_contain_text(f"Your reference is {stored.reference}")
 
 
-def test_an_expired_form_keeps_the_answers_and_sends_on_the_next_click(page, demo_condition):
-    page.goto(demo_condition.url)
+def test_an_expired_form_keeps_the_answers_and_sends_on_the_next_click(page, live_demo_condition):
+    page.goto(live_demo_condition.url)
     form = page.locator("form.wc-form")
     values = fill_appointment_form(form)
     # The page stayed open past the token's lifetime.

@@ -46,24 +46,24 @@ def small_targets(page):
     return found
 
 
-def test_condition_page_on_a_phone(mobile_page, demo_condition):
+def test_condition_page_on_a_phone(mobile_page, live_demo_condition):
     page = mobile_page
-    page.goto(demo_condition.url)
+    page.goto(live_demo_condition.url)
     expect(page.locator("form.wc-form")).to_be_visible()
     assert_fits_the_screen(page)
     assert small_targets(page) == []
 
 
-def test_form_with_errors_on_a_phone(mobile_page, demo_condition):
+def test_form_with_errors_on_a_phone(mobile_page, live_demo_condition):
     page = mobile_page
-    page.goto(demo_condition.url)
+    page.goto(live_demo_condition.url)
     page.get_by_role("button", name="Send request").click()
     expect(page.locator(".wc-error-summary")).to_be_visible()
     assert_fits_the_screen(page)
     assert small_targets(page) == []
 
 
-def test_headless_client_on_a_phone(mobile_page, demo_condition):
+def test_headless_client_on_a_phone(mobile_page, live_demo_condition):
     page = mobile_page
     page.goto(HEADLESS_CLIENT)
     page.get_by_role("link", name="Muscle spasms").click()

@@ -1,0 +1,121 @@
+"""The example site's production settings pass Django's deployment checks with secrets from
+the environment, and refuse to start without them."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE_SITE = Path(__file__).resolve().parents[2] / "example_site"
+
+
+def run_manage(*args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    }
+    environment.update(env, DJANGO_SETTINGS_MODULE="example_site.settings.production")
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=EXAMPLE_SITE,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "clinic.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV))
+def test_production_settings_refuse_to_start_without_each_secret(missing):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable." in result.stderr
+
+
+SETTINGS_SCRIPT = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.core.cache import caches
+from django_tasks import task_backends
+
+pool = caches["default"]._cache._get_connection_pool(True)  # makes no connection
+print(json.dumps({
+    "task_backend": type(task_backends["default"]).__module__ + "." + type(task_backends["default"]).__name__,
+    "installed": "django_tasks_db" in settings.INSTALLED_APPS,
+    "email_timeout": settings.EMAIL_TIMEOUT,
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "conn_health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "redis_connection": {
+        key: pool.connection_kwargs.get(key)
+        for key in ("socket_connect_timeout", "socket_timeout")
+    },
+}))
+"""
+
+
+def production_settings(**env):
+    result = subprocess.run(
+        [sys.executable, "-c", SETTINGS_SCRIPT],
+        cwd=EXAMPLE_SITE,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)},
+            **PRODUCTION_ENV,
+            **env,
+            "DJANGO_SETTINGS_MODULE": "example_site.settings.production",
+            "PYTHONPATH": os.pathsep.join([str(EXAMPLE_SITE), str(EXAMPLE_SITE.parent)]),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_notifications_are_sent_by_the_database_worker_not_the_web_request():
+    values = production_settings()
+    assert values["task_backend"] == "django_tasks_db.backend.DatabaseBackend"
+    assert values["installed"] is True
+
+
+def test_production_settings_bound_every_network_wait():
+    values = production_settings()
+    assert values["email_timeout"] == 10
+    assert values["redis_connection"] == {"socket_connect_timeout": 2, "socket_timeout": 2}
+    assert values["conn_health_checks"] is True
+    assert values["conn_max_age"] == 60
+
+
+def test_network_timeouts_come_from_the_environment():
+    values = production_settings(
+        EMAIL_TIMEOUT="5", REDIS_CONNECT_TIMEOUT="0.5", REDIS_TIMEOUT="1.5", CONN_MAX_AGE="0"
+    )
+    assert values["email_timeout"] == 5
+    assert values["redis_connection"] == {"socket_connect_timeout": 0.5, "socket_timeout": 1.5}
+    assert values["conn_max_age"] == 0
+
+
+def test_the_documented_worker_command_exists():
+    result = run_manage("db_worker", "--help", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "--batch" in result.stdout
