@@ -313,8 +313,9 @@ def load_demo(parent=None, *, stdout=None):
     condition, created = _muscle_spasms(condition_index, therapy_index)
     if created:
         condition.body_areas.set([areas["back"], areas["arms-and-legs"]])
-        for therapy, note in therapies:
-            condition.therapy_links.create(therapy=therapy, note=note)
+        # An explicit order: without one, PostgreSQL may list the therapies in any order.
+        for order, (therapy, note) in enumerate(therapies):
+            condition.therapy_links.create(therapy=therapy, note=note, sort_order=order)
         condition.save_revision().publish()
     report(created, f"condition “{condition.title}”")
     return condition
