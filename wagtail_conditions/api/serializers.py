@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Model
 from rest_framework import serializers
 
+from ..blocks.batch import response_batch
 from ..compat import HAS_API_V3
 from . import schemas
 
@@ -117,15 +118,28 @@ class SectionsField(PageField):
 
 class StreamBlockField(ReadOnlyField):
     """A StreamField as its blocks' API representation, as Wagtail's own serializer gives it,
-    with the page in the blocks' context (``context["page"]``) as templates have it."""
+    with the page in the blocks' context (``context["page"]``) as templates have it, and the
+    response's batch (``context["api_batch"]``, see ``blocks/batch.py``), which fetches what the
+    response's StreamFields reference once for all its pages."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("source", "*")
         super().__init__(**kwargs)
 
+    response_pages = PageField.response_pages
+
+    def response_stream_fields(self, page):
+        """The names of the StreamFields the response shows."""
+        fields = getattr(self.parent, "fields", None)
+        if fields is None:  # API v3 binds each field on its own: all of the page's.
+            fields = {field.name: field.serializer for field in getattr(page, "api_fields", ())}
+        return {name for name, field in fields.items() if isinstance(field, StreamBlockField)}
+
     def to_representation(self, page):
+        pages = self.response_pages(page)
+        batch = response_batch(page, pages, self.response_stream_fields(page))
         value = getattr(page, self.field_name)
-        context = {**self.context, "page": page}
+        context = {**self.context, "page": page, "api_batch": batch}
         return value.stream_block.get_api_representation(value, context=context)
 
 

@@ -57,9 +57,15 @@ def _describe_field(name, field, config):
     return description
 
 
-def describe_form(block, value, page, block_id, *, request=None):
-    site = page.get_site() if page is not None else None
-    config = block.get_config(value, page, block_id or "", site=site)
+def describe_form(block, value, page, block_id, *, request=None, site_settings=None):
+    """The description of form ``block`` (``value``) on ``page``. ``site_settings``: the page's
+    site's ``AppointmentSettings`` when the caller has them (an API response resolves them once
+    per site); otherwise they are looked up for the page's site."""
+    if site_settings is not None:
+        config = block.get_config(value, page, block_id or "", site_settings=site_settings)
+    else:
+        site = page.get_site() if page is not None else None
+        config = block.get_config(value, page, block_id or "", site=site)
     form = AppointmentRequestForm(config=config)
     submit = None
     if page is not None and block_id:

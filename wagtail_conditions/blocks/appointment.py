@@ -152,15 +152,16 @@ class AppointmentFormBlock(blocks.StructBlock):
             raise StructBlockValidationError(block_errors=errors)
         return value
 
-    def get_config(self, value, page, block_id, *, site=None, request=None):
+    def get_config(self, value, page, block_id, *, site=None, request=None, site_settings=None):
         """Resolve the block's settings, falling back to the site's, into a ``FormConfig``.
-        Given the ``request``, the site settings come from its per-request cache."""
+        Given the ``request``, the site settings come from its per-request cache; given
+        ``site_settings`` (an API response resolves them once per site), from there."""
         # Through the app registry: the models import this module for their StreamFields.
         AppointmentSettings = apps.get_model("wagtail_conditions", "AppointmentSettings")
-        if request is not None:
+        if site_settings is None and request is not None:
             site_settings = AppointmentSettings.for_request(request)
-        else:
-            site_settings = AppointmentSettings.for_site(site) if site else None
+        elif site_settings is None and site is not None:
+            site_settings = AppointmentSettings.for_site(site)
         privacy_page = value.get("privacy_page") or (
             site_settings.privacy_notice if site_settings else None
         )
@@ -259,8 +260,20 @@ class AppointmentFormBlock(blocks.StructBlock):
         """
         context = context or {}
         page = context.get("page")
-        block_id = _find_block_id(page, value) if page is not None else None
-        return describe_form(self, value, page, block_id, request=context.get("request"))
+        request = context.get("request")
+        batch = context.get("api_batch")
+        if page is None:
+            return describe_form(self, value, None, None, request=request)
+        if batch is None:
+            return describe_form(self, value, page, _find_block_id(page, value), request=request)
+        return describe_form(
+            self,
+            value,
+            page,
+            batch.block_id(value) or _find_block_id(page, value),
+            request=request,
+            site_settings=batch.site_settings(page, request),
+        )
 
     def get_api_schema(self):
         return FORM_DESCRIPTION_SCHEMA

@@ -48,7 +48,10 @@ class RichTextBlock(blocks.RichTextBlock):
 
     def get_api_representation(self, value, context=None):
         # Display HTML whatever the API's rich text format: it is what the schema promises.
-        return expand_db_html(value.source) if value else ""
+        if not value:
+            return ""
+        batch = (context or {}).get("api_batch")
+        return batch.rich_text(value.source) if batch else expand_db_html(value.source)
 
     def get_api_schema(self):
         return {

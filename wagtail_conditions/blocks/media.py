@@ -101,8 +101,10 @@ class EmbedBlock(blocks.StructBlock):
         media = value.get("embed")
         embed = None
         if media:
+            batch = (context or {}).get("api_batch")
+            get_embed = batch.embed if batch else embeds.get_embed
             try:
-                embed = embeds.get_embed(media.url, media.max_width, media.max_height)
+                embed = get_embed(media.url, media.max_width, media.max_height)
             except EmbedException:
                 pass  # As on the page: nothing to show.
         return {
