@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from wagtail.models import ModelLogEntry
 
+from tests.testapp.models import HostConditionPage
 from wagtail_conditions.models import (
     AppointmentRequest,
     AppointmentRequestLogEntry,
@@ -47,9 +48,11 @@ def test_migrations_run_to_zero_and_back():
             app == "wagtail_conditions" for app, _name in MigrationRecorder(connection).applied_migrations()
         )
     finally:
-        call_command("migrate", "wagtail_conditions", verbosity=0)
+        # Every app: going to zero also unapplied the test app's host pages, which depend on us.
+        call_command("migrate", verbosity=0)
 
     assert {ConditionPage._meta.db_table, BodyArea._meta.db_table} <= _tables()
+    assert HostConditionPage._meta.db_table in _tables()
     BodyArea.objects.create(name="Back", slug="back")
     assert BodyArea.objects.get().slug == "back"
 
