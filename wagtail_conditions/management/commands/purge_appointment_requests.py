@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wagtail_conditions.conf import conf
 from wagtail_conditions.inbox import actions
@@ -62,6 +63,37 @@ def _resolve_days(value, *, option, setting):
         raise CommandError(f"{name}: {error}") from None
 
 
+# What the command says when nothing is due, in a dry run, and after deleting.
+WORDING = (
+    gettext_lazy(
+        "No appointment requests older than %(days)s days (received before %(before)s): "
+        "nothing to delete."
+    ),
+    gettext_lazy(
+        "Dry run: %(count)s appointment requests older than %(days)s days would be deleted "
+        "(received %(oldest)s to %(newest)s). Run again with --execute to delete them."
+    ),
+    gettext_lazy(
+        "Deleted %(count)s appointment requests older than %(days)s days (received %(oldest)s "
+        "to %(newest)s)."
+    ),
+)
+SPAM_WORDING = (
+    gettext_lazy(
+        "No requests held as spam older than %(days)s days (received before %(before)s): "
+        "nothing to delete."
+    ),
+    gettext_lazy(
+        "Dry run: %(count)s requests held as spam older than %(days)s days would be deleted "
+        "(received %(oldest)s to %(newest)s). Run again with --execute to delete them."
+    ),
+    gettext_lazy(
+        "Deleted %(count)s requests held as spam older than %(days)s days (received "
+        "%(oldest)s to %(newest)s)."
+    ),
+)
+
+
 class Command(BaseCommand):
     help = (
         "Delete appointment requests older than the retention period (WAGTAIL_CONDITIONS"
@@ -113,16 +145,16 @@ class Command(BaseCommand):
         params = self._params(due, days, cutoff)
 
         if not execute:
-            self._report_spam(spam_params, dry_run=True)
-            self._report(params, dry_run=True)
+            self._report(spam_params, SPAM_WORDING, dry_run=True)
+            self._report(params, WORDING, dry_run=True)
             return
 
         with transaction.atomic():
             spam_params["count"] = actions.purge(spam_cutoff, status=SPAM)
             # What is left before the main cutoff is exactly the main set.
             params["count"] = actions.purge(cutoff)
-        self._report_spam(spam_params, dry_run=False)
-        self._report(params, dry_run=False)
+        self._report(spam_params, SPAM_WORDING, dry_run=False)
+        self._report(params, WORDING, dry_run=False)
 
     def _params(self, queryset, days, cutoff):
         summary = queryset.aggregate(oldest=Min("created_at"), newest=Max("created_at"))
@@ -131,60 +163,11 @@ class Command(BaseCommand):
             params.update(oldest=_day(summary["oldest"]), newest=_day(summary["newest"]))
         return params
 
-    def _report(self, params, *, dry_run):
+    def _report(self, params, wording, *, dry_run):
+        nothing, would_delete, deleted = wording
         if not params["count"]:
-            self.stdout.write(
-                _(
-                    "No appointment requests older than %(days)s days (received before "
-                    "%(before)s): nothing to delete."
-                )
-                % params
-            )
+            self.stdout.write(nothing % params)
         elif dry_run:
-            self.stdout.write(
-                _(
-                    "Dry run: %(count)s appointment requests older than %(days)s days would be "
-                    "deleted (received %(oldest)s to %(newest)s). Run again with --execute to "
-                    "delete them."
-                )
-                % params
-            )
+            self.stdout.write(would_delete % params)
         else:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    _(
-                        "Deleted %(count)s appointment requests older than %(days)s days "
-                        "(received %(oldest)s to %(newest)s)."
-                    )
-                    % params
-                )
-            )
-
-    def _report_spam(self, params, *, dry_run):
-        if not params["count"]:
-            self.stdout.write(
-                _(
-                    "No requests held as spam older than %(days)s days (received before "
-                    "%(before)s): nothing to delete."
-                )
-                % params
-            )
-        elif dry_run:
-            self.stdout.write(
-                _(
-                    "Dry run: %(count)s requests held as spam older than %(days)s days would be "
-                    "deleted (received %(oldest)s to %(newest)s). Run again with --execute to "
-                    "delete them."
-                )
-                % params
-            )
-        else:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    _(
-                        "Deleted %(count)s requests held as spam older than %(days)s days "
-                        "(received %(oldest)s to %(newest)s)."
-                    )
-                    % params
-                )
-            )
+            self.stdout.write(self.style.SUCCESS(deleted % params))
