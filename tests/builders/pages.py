@@ -1,5 +1,7 @@
 """Factories for the test suite, built on wagtail-factories."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import factory
@@ -8,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 
+from tests.testapp import factories as host
+from tests.testapp.models import HostConditionTherapy
 from wagtail_conditions.models import (
     BodyArea,
     ConditionIndexPage,
@@ -81,6 +85,37 @@ def link_therapies(condition, therapies, note="Helps."):
         ConditionTherapy.objects.create(
             condition=condition, therapy=therapy, note=note, sort_order=order
         )
+
+
+@dataclass(frozen=True)
+class PageSet:
+    """A site's condition and therapy page types with what builds them: ours, or a host's built
+    on our mixins and abstract pages with its own link model (``tests/testapp``). Page tests
+    written against a ``PageSet`` run on both (``PAGE_SETS``)."""
+
+    name: str
+    make_tree: Callable  # () -> namespace with home, conditions (index), therapies (index)
+    condition: type  # page factories
+    therapy: type
+    link: Callable  # (condition, therapies, note=...) links them in that order
+    link_model: type
+
+    def __str__(self):
+        return self.name
+
+
+OURS = PageSet(
+    "ours", make_site_tree, ConditionPageFactory, TherapyPageFactory, link_therapies, ConditionTherapy
+)
+HOST = PageSet(
+    "host",
+    host.make_host_tree,
+    host.HostConditionPageFactory,
+    host.HostTherapyPageFactory,
+    host.link_host_therapies,
+    HostConditionTherapy,
+)
+PAGE_SETS = [OURS, HOST]
 
 
 def _now():

@@ -1,15 +1,17 @@
-"""The condition index: A–Z list, letter navigation, body-area filter, search and pagination."""
+"""The condition index: A–Z list, letter navigation, body-area filter, search and pagination;
+every test runs on our index and on a host's built on our mixins (``tests/testapp``)."""
 
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import transaction
 from django.test import override_settings
 from pytest_django.asserts import assertContains, assertNotContains
 from wagtail.models import PageViewRestriction
 
-from tests.builders.pages import BodyAreaFactory, ConditionPageFactory, make_site_tree
+from tests.builders.pages import PAGE_SETS, BodyAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +46,17 @@ def pagination_queries(response):
     }
 
 
-@pytest.fixture(scope="module")
-def condition_index(module_transaction):
-    made = SimpleNamespace()
-    made.tree = make_site_tree()
+@pytest.fixture(scope="module", params=PAGE_SETS, ids=str)
+def condition_index(request, module_transaction, django_db_blocker):
+    """The same conditions under our index, then under a host's (built on our mixins)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _make_condition_index(request.param)
+        transaction.set_rollback(True)
+
+
+def _make_condition_index(pages):
+    made = SimpleNamespace(pages=pages)
+    made.tree = pages.make_tree()
     made.index = made.tree.conditions
     made.back = BodyAreaFactory(name="Back", slug="back", sort_order=1)
     made.head = BodyAreaFactory(name="Head", slug="head", sort_order=2)
@@ -55,7 +64,7 @@ def condition_index(module_transaction):
     made.unused = BodyAreaFactory(name="Feet", slug="feet", sort_order=4)
 
     def condition(title, areas=(), **fields):
-        page = ConditionPageFactory(parent=made.index, title=title, **fields)
+        page = pages.condition(parent=made.index, title=title, **fields)
         if areas:
             page.body_areas.set(areas)
             page.save()
@@ -80,7 +89,7 @@ def condition_index(module_transaction):
         "Épicondylitis", [made.limbs], summary="Pain on the outside of the elbow."
     )
     made.metatarsal = condition("5th metatarsal fracture", summary="A break in a foot bone.")
-    made.draft = ConditionPageFactory(
+    made.draft = pages.condition(
         parent=made.index, title="Meniscus tear", summary="A knee injury.", live=False
     )
     made.draft.body_areas.set([made.unused])
@@ -237,7 +246,7 @@ def test_private_conditions_are_not_listed(get, condition_index):
 def test_conditions_of_another_index_are_not_listed(get, client, condition_index):
     other = type(condition_index.index)(title="Other clinic", slug="other-clinic", intro="")
     condition_index.tree.home.add_child(instance=other)
-    ConditionPageFactory(parent=other, title="Bunions")
+    condition_index.pages.condition(parent=other, title="Bunions")
     assert "Bunions" not in listed_titles(get())
     response = client.get(other.url)
     assert listed_titles(response) == ["Bunions"]
@@ -279,7 +288,9 @@ def test_page_numbers_below_one_do_not_fail(get, subtests, condition_index):
 @override_settings(WAGTAIL_CONDITIONS={"CONDITIONS_PER_PAGE": 2})
 def test_pagination_links_keep_the_search_area_and_letter(get, condition_index):
     for title in ("Mid-back pain", "Muscle strain"):
-        page = ConditionPageFactory(parent=condition_index.index, title=title, summary="Back pain.")
+        page = condition_index.pages.condition(
+            parent=condition_index.index, title=title, summary="Back pain."
+        )
         page.body_areas.set([condition_index.back])
         page.save()
 

@@ -1,9 +1,9 @@
 """
 A host site's own condition and therapy pages (``tests/testapp``), built on our mixins and
-abstract pages with a link model of its own, do what ours do: page rules, admin editing,
-rendering with our templates, the conditions a therapy treats, the A–Z index, Wagtail search
-and appointment requests. Nothing here touches our concrete page models, except to show that
-the two sets of pages never see each other.
+abstract pages with a link model of its own: how they find their related models, page rules,
+admin editing, Wagtail search and appointment requests, and that they and ours never list each
+other. Rendering, the conditions a therapy treats and the A–Z index run on both sets of pages in
+``test_pages.py`` and ``test_condition_index.py`` (``tests.builders.pages.PAGE_SETS``).
 """
 
 from unittest import mock
@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -186,85 +186,7 @@ class HostAdminTests(WagtailPageTestCase):
         self.assertEqual(HostTherapyPage.objects.get(slug="cupping").session_length, "20 minutes")
 
 
-class HostRenderingTests(WagtailPageTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.tree = make_host_tree()
-        cls.back = BodyAreaFactory(name="Lower back", slug="lower-back")
-        cls.massage = HostTherapyPageFactory(
-            parent=cls.tree.therapies,
-            title="Deep muscle massage",
-            summary="Firm, slow massage of the deeper layers of muscle.",
-            session_length="30 to 60 minutes",
-            body=[("paragraph", "<p>Slow strokes and sustained pressure.</p>")],
-            contraindications=[("paragraph", "<p>Not over blood clots.</p>")],
-        )
-        cls.condition = HostConditionPageFactory(
-            parent=cls.tree.conditions,
-            title="Muscle spasms",
-            summary="Sudden, involuntary tightening of a muscle.",
-            alternative_names="muscle cramps, back spasm",
-            overview=[("paragraph", "<p>A common, painful ailment.</p>")],
-            treatment=[("paragraph", "<p>Integrative care relaxes the muscle.</p>")],
-        )
-        cls.condition.body_areas.add(cls.back)
-        cls.condition.save()
-        link_host_therapies(cls.condition, [cls.massage], note="Releases the knotted muscle.")
-
-    def test_every_host_page_type_renders(self):
-        for page in (self.tree.conditions, self.tree.therapies, self.condition, self.massage):
-            with self.subTest(page=type(page).__name__):
-                self.assertPageIsRenderable(page)
-
-    def test_host_condition_page_shows_its_sections_therapies_and_body_areas(self):
-        response = self.client.get(self.condition.url)
-        self.assertTemplateUsed(response, "wagtail_conditions/condition_page.html")
-        self.assertContains(response, "<h1>Muscle spasms</h1>", html=True)
-        self.assertContains(
-            response, '<p class="wc-alt-names">Also called: muscle cramps, back spasm</p>', html=True
-        )
-        self.assertContains(response, '<h2 id="overview-heading">Overview</h2>', html=True)
-        self.assertContains(response, '<h2 id="treatment-heading">How we treat it</h2>', html=True)
-        self.assertContains(response, "A common, painful ailment.")
-        self.assertContains(
-            response, f'<a href="{self.massage.url}">Deep muscle massage</a>', html=True
-        )
-        self.assertContains(response, "Releases the knotted muscle.")
-        self.assertContains(response, "Body areas: Lower back")
-        self.assertContains(response, f'<a href="{self.tree.conditions.url}">Our conditions</a>')
-
-    def test_host_condition_page_hides_unpublished_therapies(self):
-        draft = HostTherapyPageFactory(parent=self.tree.therapies, title="Draft therapy", live=False)
-        link_host_therapies(self.condition, [draft])
-        response = self.client.get(self.condition.url)
-        self.assertContains(response, "Deep muscle massage")
-        self.assertNotContains(response, "Draft therapy")
-
-    def test_host_therapy_page_shows_its_sections_and_the_conditions_it_helps(self):
-        response = self.client.get(self.massage.url)
-        self.assertTemplateUsed(response, "wagtail_conditions/therapy_page.html")
-        self.assertContains(response, "<h1>Deep muscle massage</h1>", html=True)
-        self.assertContains(response, "Slow strokes and sustained pressure.")
-        self.assertContains(response, "Not over blood clots.")
-        self.assertContains(
-            response, '<h2 id="conditions-heading">Conditions it helps with</h2>', html=True
-        )
-        self.assertContains(response, f'<a href="{self.condition.url}">Muscle spasms</a>', html=True)
-
-    def test_host_therapy_index_lists_live_therapies(self):
-        HostTherapyPageFactory(parent=self.tree.therapies, title="Hidden draft", live=False)
-        response = self.client.get(self.tree.therapies.url)
-        self.assertTemplateUsed(response, "wagtail_conditions/therapy_index_page.html")
-        self.assertContains(response, "Deep muscle massage")
-        self.assertNotContains(response, "Hidden draft")
-
-    def test_meta_description_falls_back_to_the_summary(self):
-        self.assertEqual(
-            self.condition.get_meta_description(), "Sudden, involuntary tightening of a muscle."
-        )
-
-
-class HostDerivedConditionTests(WagtailPageTestCase):
+class HostAndOurPagesTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
         cls.tree = make_host_tree()
@@ -274,9 +196,6 @@ class HostDerivedConditionTests(WagtailPageTestCase):
         cls.draft = HostConditionPageFactory(parent=cls.tree.conditions, title="Draft", live=False)
         for condition in (cls.cramp, cls.ache, cls.draft):
             link_host_therapies(condition, [cls.therapy])
-
-    def test_therapy_lists_the_live_conditions_that_link_it_in_title_order(self):
-        self.assertEqual(list(self.therapy.get_conditions()), [self.ache, self.cramp])
 
     def test_our_pages_and_the_hosts_never_list_each_other(self):
         ours = make_site_tree()
@@ -289,58 +208,6 @@ class HostDerivedConditionTests(WagtailPageTestCase):
         self.assertEqual(list(ours.conditions.get_conditions()), [our_condition])
         self.assertNotIn(our_condition.title, self.client.get(self.tree.conditions.url).text)
         self.assertNotIn("Ache", self.client.get(ours.conditions.url).text)
-
-
-class HostConditionIndexTests(WagtailPageTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.tree = make_host_tree()
-        cls.index = cls.tree.conditions
-        cls.back = BodyAreaFactory(name="Back", slug="back")
-        cls.head = BodyAreaFactory(name="Head", slug="head")
-
-        def condition(title, areas=(), **fields):
-            page = HostConditionPageFactory(parent=cls.index, title=title, **fields)
-            page.body_areas.set(areas)
-            page.save()
-            return page
-
-        cls.back_pain = condition(
-            "Back pain", [cls.back], summary="Pain along the spine.", alternative_names="lumbago"
-        )
-        cls.migraine = condition("Migraine", [cls.head], summary="A throbbing headache.")
-        cls.epicondylitis = condition("Épicondylitis", summary="Pain outside the elbow.")
-        cls.draft = HostConditionPageFactory(parent=cls.index, title="Meniscus tear", live=False)
-        cls.private = condition("Whiplash", summary="A neck injury.")
-        PageViewRestriction.objects.create(
-            page=cls.private, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-        )
-
-    def titles(self, **params):
-        response = self.client.get(self.index.url, params)
-        self.assertEqual(response.status_code, 200)
-        return [
-            condition.title
-            for _letter, conditions in response.context["letter_groups"]
-            for condition in conditions
-        ]
-
-    def test_live_public_conditions_are_listed_a_to_z(self):
-        self.assertEqual(self.titles(), ["Back pain", "Épicondylitis", "Migraine"])
-
-    def test_a_letter_shows_only_the_conditions_filed_under_it(self):
-        self.assertEqual(self.titles(letter="e"), ["Épicondylitis"])
-
-    def test_the_body_area_filter_offers_and_applies_the_hosts_areas(self):
-        response = self.client.get(self.index.url)
-        self.assertEqual(response.context["body_areas"], [self.back, self.head])
-        self.assertEqual(self.titles(area="head"), ["Migraine"])
-
-    def test_search_matches_titles_alternative_names_and_summaries(self):
-        self.assertEqual(self.titles(q="migraine"), ["Migraine"])
-        self.assertEqual(self.titles(q="lumbago"), ["Back pain"])
-        self.assertEqual(self.titles(q="elbow"), ["Épicondylitis"])
-        self.assertEqual(self.titles(q="neck"), [])
 
 
 class HostWagtailSearchTests(WagtailPageTestCase):

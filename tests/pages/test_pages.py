@@ -7,17 +7,16 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from tests.builders.pages import (
+    HOST,
+    OURS,
     BodyAreaFactory,
-    ConditionPageFactory,
     TherapyPageFactory,
-    link_therapies,
     make_site_tree,
 )
 from tests.testapp.models import HostPage
 from wagtail_conditions.models import (
     ConditionIndexPage,
     ConditionPage,
-    ConditionTherapy,
     TherapyIndexPage,
     TherapyPage,
 )
@@ -253,11 +252,13 @@ class AdminCreationTests(WagtailPageTestCase):
 
 
 class RenderingTests(WagtailPageTestCase):
+    pages = OURS
+
     @classmethod
     def setUpTestData(cls):
-        cls.tree = make_site_tree()
+        cls.tree = cls.pages.make_tree()
         cls.back = BodyAreaFactory(name="Lower back", slug="lower-back")
-        cls.massage = TherapyPageFactory(
+        cls.massage = cls.pages.therapy(
             parent=cls.tree.therapies,
             title="Deep muscle massage",
             summary="Firm, slow massage of the deeper layers of muscle.",
@@ -266,7 +267,7 @@ class RenderingTests(WagtailPageTestCase):
             what_to_expect=[("paragraph", "<p>You lie on a treatment table.</p>")],
             contraindications=[("paragraph", "<p>Not over blood clots.</p>")],
         )
-        cls.condition = ConditionPageFactory(
+        cls.condition = cls.pages.condition(
             parent=cls.tree.conditions,
             title="Muscle spasms",
             summary="Sudden, involuntary tightening of a muscle.",
@@ -276,7 +277,7 @@ class RenderingTests(WagtailPageTestCase):
         )
         cls.condition.body_areas.add(cls.back)
         cls.condition.save()
-        link_therapies(cls.condition, [cls.massage], note="Releases the knotted muscle.")
+        cls.pages.link(cls.condition, [cls.massage], note="Releases the knotted muscle.")
 
     def test_every_page_type_renders(self):
         for page in (self.tree.conditions, self.tree.therapies, self.condition, self.massage):
@@ -300,15 +301,15 @@ class RenderingTests(WagtailPageTestCase):
         self.assertContains(response, '<nav class="wc-contents" aria-label="On this page">')
 
     def test_condition_page_without_a_treatment_section_still_lists_its_therapies(self):
-        condition = ConditionPageFactory(parent=self.tree.conditions, title="Cramp")
-        link_therapies(condition, [self.massage])
+        condition = self.pages.condition(parent=self.tree.conditions, title="Cramp")
+        self.pages.link(condition, [self.massage])
         response = self.client.get(condition.url)
         self.assertContains(response, '<h2 id="therapies-heading">Therapies we use</h2>', html=True)
         self.assertContains(response, f'href="{self.massage.url}"')
 
     def test_condition_page_hides_unpublished_therapies(self):
-        draft = TherapyPageFactory(parent=self.tree.therapies, title="Draft therapy", live=False)
-        link_therapies(self.condition, [draft])
+        draft = self.pages.therapy(parent=self.tree.therapies, title="Draft therapy", live=False)
+        self.pages.link(self.condition, [draft])
         response = self.client.get(self.condition.url)
         self.assertContains(response, "Deep muscle massage")
         self.assertNotContains(response, "Draft therapy")
@@ -327,7 +328,7 @@ class RenderingTests(WagtailPageTestCase):
         self.assertContains(response, f'<a href="{self.condition.url}">Muscle spasms</a>', html=True)
 
     def test_therapy_index_lists_live_therapies_as_cards(self):
-        TherapyPageFactory(parent=self.tree.therapies, title="Hidden draft", live=False)
+        self.pages.therapy(parent=self.tree.therapies, title="Hidden draft", live=False)
         response = self.client.get(self.tree.therapies.url)
         self.assertTemplateUsed(response, "wagtail_conditions/therapy_index_page.html")
         self.assertContains(response, f'<a href="{self.massage.url}">Deep muscle massage</a>', html=True)
@@ -337,7 +338,7 @@ class RenderingTests(WagtailPageTestCase):
     def test_pages_show_breadcrumbs_to_their_index(self):
         response = self.client.get(self.condition.url)
         self.assertContains(
-            response, f'<a href="{self.tree.conditions.url}">Conditions</a>', html=True
+            response, f'<a href="{self.tree.conditions.url}">{self.tree.conditions.title}</a>', html=True
         )
 
     def test_meta_description_falls_back_to_the_summary(self):
@@ -362,47 +363,61 @@ class RenderingTests(WagtailPageTestCase):
 
 
 class DerivedConditionLinkTests(WagtailPageTestCase):
+    pages = OURS
+
     @classmethod
     def setUpTestData(cls):
-        cls.tree = make_site_tree()
-        cls.therapy = TherapyPageFactory(parent=cls.tree.therapies, title="Ultrasound therapy")
-        cls.other = TherapyPageFactory(parent=cls.tree.therapies, title="Electrical stimulation")
+        cls.tree = cls.pages.make_tree()
+        cls.therapy = cls.pages.therapy(parent=cls.tree.therapies, title="Ultrasound therapy")
+        cls.other = cls.pages.therapy(parent=cls.tree.therapies, title="Electrical stimulation")
 
     def test_therapy_lists_the_live_conditions_that_link_it_in_title_order(self):
-        spasms = ConditionPageFactory(parent=self.tree.conditions, title="Muscle spasms")
-        ache = ConditionPageFactory(parent=self.tree.conditions, title="Back ache")
-        link_therapies(spasms, [self.therapy])
-        link_therapies(ache, [self.other, self.therapy])
+        spasms = self.pages.condition(parent=self.tree.conditions, title="Muscle spasms")
+        ache = self.pages.condition(parent=self.tree.conditions, title="Back ache")
+        self.pages.link(spasms, [self.therapy])
+        self.pages.link(ache, [self.other, self.therapy])
         self.assertEqual(list(self.therapy.get_conditions()), [ache, spasms])
         self.assertEqual(list(self.other.get_conditions()), [ache])
 
     def test_therapy_does_not_list_draft_conditions(self):
-        draft = ConditionPageFactory(parent=self.tree.conditions, title="Draft", live=False)
-        link_therapies(draft, [self.therapy])
+        draft = self.pages.condition(parent=self.tree.conditions, title="Draft", live=False)
+        self.pages.link(draft, [self.therapy])
         self.assertEqual(list(self.therapy.get_conditions()), [])
         response = self.client.get(self.therapy.url)
         self.assertNotContains(response, "Conditions it helps with")
 
     def test_therapy_lists_each_condition_once(self):
-        spasms = ConditionPageFactory(parent=self.tree.conditions, title="Muscle spasms")
-        cramp = ConditionPageFactory(parent=self.tree.conditions, title="Cramp")
-        link_therapies(spasms, [self.therapy])
-        link_therapies(cramp, [self.therapy, self.other])
+        spasms = self.pages.condition(parent=self.tree.conditions, title="Muscle spasms")
+        cramp = self.pages.condition(parent=self.tree.conditions, title="Cramp")
+        self.pages.link(spasms, [self.therapy])
+        self.pages.link(cramp, [self.therapy, self.other])
         conditions = list(self.therapy.get_conditions())
         self.assertEqual(conditions, [cramp, spasms])
         response = self.client.get(self.therapy.url)
         self.assertContains(response, f'href="{spasms.url}"', count=1)
 
     def test_therapy_with_no_links_lists_no_conditions(self):
-        ConditionPageFactory(parent=self.tree.conditions, title="Unrelated")
+        self.pages.condition(parent=self.tree.conditions, title="Unrelated")
         self.assertEqual(list(self.therapy.get_conditions()), [])
 
     def test_deleting_a_condition_removes_it_from_the_therapy(self):
-        spasms = ConditionPageFactory(parent=self.tree.conditions, title="Muscle spasms")
-        link_therapies(spasms, [self.therapy])
+        spasms = self.pages.condition(parent=self.tree.conditions, title="Muscle spasms")
+        self.pages.link(spasms, [self.therapy])
         spasms.delete()
         self.assertEqual(list(self.therapy.get_conditions()), [])
-        self.assertFalse(ConditionTherapy.objects.filter(therapy=self.therapy).exists())
+        self.assertFalse(self.pages.link_model.objects.filter(therapy=self.therapy).exists())
+
+
+class HostRenderingTests(RenderingTests):
+    """The same, on a host's pages built on our mixins and abstract pages (tests/testapp)."""
+
+    pages = HOST
+
+
+class HostDerivedConditionLinkTests(DerivedConditionLinkTests):
+    """The same, through the host's own link model (tests/testapp)."""
+
+    pages = HOST
 
 
 class AlternativeNamesTests(WagtailPageTestCase):

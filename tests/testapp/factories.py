@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import factory
 import wagtail_factories
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from tests.testapp.models import (
     HostConditionIndexPage,
@@ -52,8 +52,11 @@ class HostConditionPageFactory(wagtail_factories.PageFactory):
 
 def make_host_tree():
     """The default site's home page with a host condition index and a host therapy index."""
-    home = Site.objects.get(is_default_site=True).root_page.specific
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
     return SimpleNamespace(
+        root=Page.get_first_root_node(),
+        site=site,
         home=home,
         conditions=HostConditionIndexPageFactory(parent=home),
         therapies=HostTherapyIndexPageFactory(parent=home),
