@@ -95,7 +95,9 @@ class PageSet:
 
     name: str
     make_tree: Callable  # () -> namespace with home, conditions (index), therapies (index)
-    condition: type  # page factories
+    condition_index: type  # page factories
+    therapy_index: type
+    condition: type
     therapy: type
     link: Callable  # (condition, therapies, note=...) links them in that order
     link_model: type
@@ -105,11 +107,20 @@ class PageSet:
 
 
 OURS = PageSet(
-    "ours", make_site_tree, ConditionPageFactory, TherapyPageFactory, link_therapies, ConditionTherapy
+    "ours",
+    make_site_tree,
+    ConditionIndexPageFactory,
+    TherapyIndexPageFactory,
+    ConditionPageFactory,
+    TherapyPageFactory,
+    link_therapies,
+    ConditionTherapy,
 )
 HOST = PageSet(
     "host",
     host.make_host_tree,
+    host.HostConditionIndexPageFactory,
+    host.HostTherapyIndexPageFactory,
     host.HostConditionPageFactory,
     host.HostTherapyPageFactory,
     host.link_host_therapies,

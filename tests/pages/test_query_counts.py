@@ -1,24 +1,30 @@
-"""Rendering a page costs the same number of queries however many items it lists."""
+"""Rendering a page costs the same number of queries however many items it lists, on our pages
+and on a host's built on our mixins (``tests/testapp``)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains
 
-from tests.builders.pages import (
-    ConditionIndexPageFactory,
-    TherapyIndexPageFactory,
-    TherapyPageFactory,
-    assert_same_query_count,
-)
+from tests.builders.pages import PAGE_SETS, assert_same_query_count
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(params=PAGE_SETS, ids=str)
+def page_set(request):
+    return request.param
+
+
+@pytest.fixture
+def site_tree(db, page_set):
+    return page_set.make_tree()
+
+
 def test_condition_page_with_twenty_therapies_costs_the_same_as_with_one(
-    client, site_tree, make_condition
+    client, site_tree, make_condition, page_set
 ):
-    therapies = TherapyPageFactory.create_batch(20, parent=site_tree.therapies)
+    therapies = page_set.therapy.create_batch(20, parent=site_tree.therapies)
     one = make_condition(site_tree.conditions, therapies[:1])
     twenty = make_condition(site_tree.conditions, therapies)
     response = client.get(twenty.url)
@@ -28,11 +34,11 @@ def test_condition_page_with_twenty_therapies_costs_the_same_as_with_one(
 
 
 def test_condition_index_with_twenty_conditions_costs_the_same_as_with_one(
-    client, site_tree, make_condition
+    client, site_tree, make_condition, page_set
 ):
-    therapy = TherapyPageFactory(parent=site_tree.therapies)
-    small = ConditionIndexPageFactory(parent=site_tree.home, slug="small", title="Small")
-    large = ConditionIndexPageFactory(parent=site_tree.home, slug="large", title="Large")
+    therapy = page_set.therapy(parent=site_tree.therapies)
+    small = page_set.condition_index(parent=site_tree.home, slug="small", title="Small")
+    large = page_set.condition_index(parent=site_tree.home, slug="large", title="Large")
     make_condition(small, [therapy])
     for _ in range(20):
         make_condition(large, [therapy])
@@ -43,10 +49,10 @@ def test_condition_index_with_twenty_conditions_costs_the_same_as_with_one(
 
 
 def test_condition_index_filtered_by_area_and_search_costs_the_same(
-    client, site_tree, areas, make_condition
+    client, site_tree, areas, make_condition, page_set
 ):
-    small = ConditionIndexPageFactory(parent=site_tree.home, slug="small", title="Small")
-    large = ConditionIndexPageFactory(parent=site_tree.home, slug="large", title="Large")
+    small = page_set.condition_index(parent=site_tree.home, slug="small", title="Small")
+    large = page_set.condition_index(parent=site_tree.home, slug="large", title="Large")
     make_condition(small, [])
     for _ in range(20):
         make_condition(large, [])
@@ -56,10 +62,10 @@ def test_condition_index_filtered_by_area_and_search_costs_the_same(
 
 
 def test_therapy_page_with_twenty_conditions_costs_the_same_as_with_one(
-    client, site_tree, make_condition
+    client, site_tree, make_condition, page_set
 ):
-    one = TherapyPageFactory(parent=site_tree.therapies)
-    twenty = TherapyPageFactory(parent=site_tree.therapies)
+    one = page_set.therapy(parent=site_tree.therapies)
+    twenty = page_set.therapy(parent=site_tree.therapies)
     make_condition(site_tree.conditions, [one, twenty])
     for _ in range(19):
         make_condition(site_tree.conditions, [twenty])
@@ -69,11 +75,11 @@ def test_therapy_page_with_twenty_conditions_costs_the_same_as_with_one(
     assert_same_query_count(client, one.url, twenty.url)
 
 
-def test_therapy_index_with_twenty_therapies_costs_the_same_as_with_one(client, site_tree):
-    small = TherapyIndexPageFactory(parent=site_tree.home, slug="small", title="Small")
-    large = TherapyIndexPageFactory(parent=site_tree.home, slug="large", title="Large")
-    TherapyPageFactory(parent=small)
-    TherapyPageFactory.create_batch(20, parent=large)
+def test_therapy_index_with_twenty_therapies_costs_the_same_as_with_one(client, site_tree, page_set):
+    small = page_set.therapy_index(parent=site_tree.home, slug="small", title="Small")
+    large = page_set.therapy_index(parent=site_tree.home, slug="large", title="Large")
+    page_set.therapy(parent=small)
+    page_set.therapy.create_batch(20, parent=large)
 
     assert_same_query_count(client, small.url, large.url)
 

@@ -34,7 +34,7 @@ class HostTherapyIndexPageFactory(wagtail_factories.PageFactory):
 
 
 class HostTherapyPageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"Host therapy {n}")
+    title = factory.Sequence(lambda n: f"Therapy {n}")
     summary = "A gentle, hands-on therapy."
     session_length = "30 minutes"
 
@@ -43,7 +43,7 @@ class HostTherapyPageFactory(wagtail_factories.PageFactory):
 
 
 class HostConditionPageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"Host condition {n}")
+    title = factory.Sequence(lambda n: f"Condition {n}")
     summary = "A common condition."
 
     class Meta:
