@@ -12,6 +12,7 @@ from wagtail.log_actions import LogContext
 
 from ..models import AppointmentRequest
 from . import audit
+from .counts import forget_counts
 
 DELETE_BATCH_SIZE = 1000
 
@@ -21,6 +22,7 @@ def save_edit(form, *, user, previous_status):
     with transaction.atomic():
         instance = form.save()
         audit.log_edit(instance, user=user, previous_status=previous_status)
+        _counts_changed()
     return instance
 
 
@@ -41,6 +43,7 @@ def change_status(queryset, status, *, user):
         )
         for obj in changing:
             audit.log_status_change(obj, user=user, old=obj.status, new=status.value)
+        _counts_changed()
     return len(changing)
 
 
@@ -48,6 +51,7 @@ def delete_request(instance, *, user):
     with transaction.atomic():
         audit.log_delete(instance, user=user)
         instance.delete()
+        _counts_changed()
 
 
 def retry_notification(instance, *, user=None):
@@ -60,12 +64,21 @@ def retry_notification(instance, *, user=None):
     return result
 
 
+def _counts_changed():
+    # Now, for this request's next page, and again once committed, in case another request
+    # cached the old number in between.
+    forget_counts()
+    transaction.on_commit(forget_counts)
+
+
 def _delete_in_batches(queryset):
     # Batches keep memory flat when Django has to load rows to send delete signals.
     deleted = 0
     while True:
         pks = list(queryset.order_by("pk").values_list("pk", flat=True)[:DELETE_BATCH_SIZE])
         if not pks:
+            if deleted:
+                _counts_changed()
             return deleted
         AppointmentRequest.objects.filter(pk__in=pks).delete()
         deleted += len(pks)

@@ -128,7 +128,8 @@ class AppointmentRequest(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="wc_appt_status_created"),
-            models.Index(fields=["-created_at"], name="wc_appt_created"),
+            # The inbox's default order (newest first), walked with its LIMIT.
+            models.Index(fields=["-created_at", "-id"], name="wc_appt_created_id"),
             models.Index(fields=["notification_status"], name="wc_appt_notification"),
             models.Index(fields=["topic"], name="wc_appt_topic"),
             models.Index(fields=["email"], name="wc_appt_email"),

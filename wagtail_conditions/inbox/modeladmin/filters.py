@@ -1,11 +1,17 @@
 """
-List filters of the inbox beyond Django's own: the status (spam hidden unless asked for) and a
-date range on the received date.
+List filters of the inbox beyond Django's own: the status (spam hidden unless asked for), a
+date range on the received date, and the topic and source page offered as only the values
+requests have, found by walking the columns' indexes rather than a DISTINCT over every row.
 """
 
 import datetime
 
-from django.contrib.admin import ListFilter, RelatedOnlyFieldListFilter
+from django.contrib.admin import (
+    AllValuesFieldListFilter,
+    ListFilter,
+    RelatedOnlyFieldListFilter,
+)
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -173,3 +179,43 @@ class ReceivedDateRangeFilter(ListFilter):
 
 class SourcePageFilter(RelatedOnlyFieldListFilter):
     """Only the pages requests were actually sent from, not every page of the site."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        page_ids = distinct_values(field.model, field.name)
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": page_ids}, ordering=ordering
+        )
+
+
+def distinct_values(model, field_name):
+    """
+    The distinct non-null values of ``field_name`` in ``model``'s table, in order, by a "loose
+    index scan": one index probe per distinct value (``MIN(column) > previous``), so its cost
+    grows with the number of values rather than of rows. PostgreSQL has no skip scan of its
+    own and plans ``SELECT DISTINCT`` as a walk over the whole table or index. The column needs
+    an index (both used here have one); SQLite runs the same query.
+    """
+    column = model._meta.get_field(field_name).column
+    connection = connections[router.db_for_read(model)]
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), quote(column)
+    sql = (
+        f"WITH RECURSIVE found(value) AS ("
+        f"SELECT MIN({column}) FROM {table} "
+        f"UNION ALL "
+        f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.value) "
+        f"FROM found WHERE found.value IS NOT NULL"
+        f") SELECT value FROM found WHERE value IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
+class TopicFilter(AllValuesFieldListFilter):
+    """Django's all-values filter, with the values read by ``distinct_values``."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.lookup_choices = distinct_values(model, field.name)

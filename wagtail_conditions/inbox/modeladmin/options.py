@@ -15,8 +15,9 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from ...models import AppointmentRequest
 from .. import display as inbox_display
+from ..counts import new_request_count
 from . import views
-from .filters import ReceivedDateRangeFilter, SourcePageFilter, StatusFilter
+from .filters import ReceivedDateRangeFilter, SourcePageFilter, StatusFilter, TopicFilter
 from .helpers import InboxButtonHelper, InboxPermissionHelper, InboxURLHelper
 
 PATIENT_FIELDS = [
@@ -57,11 +58,12 @@ def _read_only(name):
 class InboxMenuItem(ModelAdminMenuItem):
     """
     The menu link: a short label that the sidebar never cuts off, with the number of new
-    requests after it ("Requests · 3"; spam is never "new"), from one indexed COUNT query.
+    requests after it ("Requests · 3"; spam is never "new"), from one indexed COUNT query
+    cached briefly (``inbox.counts``): every admin page shows it.
     """
 
     def render_component(self, request):
-        count = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.NEW).count()
+        count = new_request_count()
         label = str(self.label)
         attrs = dict(self.attrs or {})
         if count:
@@ -115,7 +117,7 @@ class AppointmentRequestAdmin(ModelAdmin):
         StatusFilter,
         ReceivedDateRangeFilter,
         ("source_page", SourcePageFilter),
-        "topic",
+        ("topic", TopicFilter),
         "notification_status",
     )
     search_fields = ("name", "email", "phone")
