@@ -88,6 +88,3 @@ def sentinel_request(**kwargs):
     }
     defaults.update(kwargs)
     return AppointmentRequestFactory(**defaults)
-
-
-
