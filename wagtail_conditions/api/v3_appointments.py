@@ -10,7 +10,7 @@ for as ``application/json`` (its renderer's media type, for the whole API), whil
 are ``application/problem+json``. So ninja is given a model for the 201 receipt only, and the
 request body, the ``Idempotency-Key`` header and every error response are written out in the
 operation's ``openapi_extra`` (which ninja merges into the operation, a documented feature),
-from the JSON Schemas in ``schemas.py``. ``tests/test_api_openapi_contract.py`` checks real
+from the JSON Schemas in ``schemas.py``. ``tests/api/test_openapi_contract.py`` checks real
 answers against the published document.
 """
 
