@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import StreamField
+from wagtail.models import PageViewRestriction
 
 from ..appointments.description import FORM_DESCRIPTION_SCHEMA, describe_form
 from ..appointments.form_state import FormState, get_form_state
@@ -289,7 +291,7 @@ class AppointmentFormBlock(blocks.StructBlock):
         if request is None or page is None or not block_id or not page.pk:
             context["unavailable"] = True
             return context
-        if page.get_view_restrictions().exists():
+        if _has_view_restrictions(page, request):
             # Submissions are anonymous by design, so the submit view only accepts forms on
             # public pages (its re-rendered page would otherwise show private content). Say so
             # here rather than show a form that could never be sent.
@@ -407,10 +409,29 @@ def find_form_block(page, block_id):
 
 
 def _find_block_id(page, value):
-    # Wagtail 7.4 does not pass a stream child's id to its template; find it by identity.
+    # Wagtail 7.4 does not pass a stream child's id to its template; find it by identity. The
+    # page's forms are walked once per page instance (a page may hold several forms, and the
+    # walk visits every block of every StreamField), then looked up.
     if page is None:
         return None
-    for child_id, _block, child_value in iter_form_blocks(page):
-        if child_value is value:
-            return child_id
-    return None
+    found = getattr(page, "_wagtail_conditions_form_ids", None)
+    if found is None or id(value) not in found:
+        found = {
+            id(child_value): child_id for child_id, _block, child_value in iter_form_blocks(page)
+        }
+        page._wagtail_conditions_form_ids = found
+    return found.get(id(value))
+
+
+def _has_view_restrictions(page, request):
+    """Whether ``page`` or an ancestor has a view restriction (Wagtail's
+    ``get_view_restrictions().exists()``), in one query instead of two, once per request."""
+    known = request.__dict__.setdefault("_wagtail_conditions_restricted", {})
+    if page.pk not in known:
+        # Restrictions on an alias are its source page's (Wagtail's rule), so an aliased page
+        # or ancestor adds its source. Both page sets are subqueries of the one query.
+        pages = page.get_ancestors(inclusive=True)
+        known[page.pk] = PageViewRestriction.objects.filter(
+            Q(page__in=pages) | Q(page__in=pages.filter(alias_of__isnull=False).values("alias_of"))
+        ).exists()
+    return known[page.pk]

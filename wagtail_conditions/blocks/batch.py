@@ -10,6 +10,9 @@ converts the requested StreamFields of every page of the response together
 fields use it), expands all their rich text in one pass, reads their embeds in one query and
 resolves each site's appointment settings once. Our serializers put it in the blocks' context
 as ``context["api_batch"]``; a block without one (Wagtail's own serializer) works as before.
+
+A page rendered as HTML has one too (``page_batch``), for its rich text only (the template
+converts each StreamField as it reaches it, and Wagtail's embed block reads its own row).
 """
 
 from django.apps import apps
@@ -40,14 +43,31 @@ def response_batch(page, pages, field_names=None):
     return batch
 
 
+def page_batch(page):
+    """The batch of ``page`` rendered on its own (as HTML): its StreamFields are left as they
+    are, their rich text expanded together."""
+    batch = getattr(page, _ATTRIBUTE, None)
+    if batch is None:
+        batch = ResponseBatch([page], convert=False)
+        setattr(page, _ATTRIBUTE, batch)
+    return batch
+
+
 class ResponseBatch:
-    def __init__(self, pages, field_names=None):
+    def __init__(self, pages, field_names=None, *, convert=True):
         self._block_ids = {}
         self._rich_text = {}
         self._embeds = {}
         self._site_settings = {}
-        values = self._convert(pages, field_names)
-        self._collect(values)
+        if convert:
+            self._collect(self._convert(pages, field_names), read_embeds=True)
+        else:
+            values = [
+                page.__dict__[name]
+                for page in pages
+                for name in _stream_field_names(page, field_names)
+            ]
+            self._collect(values, read_embeds=False)
 
     # --- Lookups the blocks make ---------------------------------------------------------
 
@@ -98,7 +118,7 @@ class ResponseBatch:
                 values.append(value)
         return values
 
-    def _collect(self, values):
+    def _collect(self, values, *, read_embeds):
         sources = set()
         embed_hashes = set()
         for value in values:
@@ -107,7 +127,7 @@ class ResponseBatch:
                     self._block_ids[id(child)] = child_id
                 if isinstance(child, RichText) and child.source:
                     sources.add(child.source)
-                elif isinstance(block, EmbedBlock) and isinstance(child, EmbedValue):
+                elif read_embeds and isinstance(block, EmbedBlock) and isinstance(child, EmbedValue):
                     embed_hashes.add(
                         embeds.get_embed_hash(child.url, child.max_width, child.max_height)
                     )

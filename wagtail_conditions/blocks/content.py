@@ -3,9 +3,12 @@ The content block library used in condition and therapy bodies (and usable anywh
 blocks here, images and media in ``media.py``, links and calls to action in ``links.py``.
 """
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.rich_text import expand_db_html
+
+from .batch import page_batch
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 TEMPLATE_DIR = "wagtail_conditions/blocks/"
@@ -18,6 +21,17 @@ TEMPLATE_DIR = "wagtail_conditions/blocks/"
 def page_url(page, context):
     request = (context or {}).get("request")
     return page.get_url(request=request) if page else None
+
+
+def rich_text_html(value, parent_context):
+    """Rich text ``value`` as HTML, as ``{{ value|richtext }}`` shows it, expanded with the
+    rest of the page's rich text in one pass (a query per kind of link for the page, not per
+    paragraph); None without a saved page in the context (the template then expands it)."""
+    page = (parent_context or {}).get("page")
+    if not value or not getattr(page, "pk", None):
+        return None
+    expanded = page_batch(page).rich_text(value.source)
+    return render_to_string("wagtailcore/shared/richtext.html", {"html": expanded})
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -35,7 +49,6 @@ class HeadingBlock(blocks.StructBlock):
         template = TEMPLATE_DIR + "heading_block.html"
 
 
-
 class RichTextBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs):
         kwargs.setdefault("features", RICH_TEXT_FEATURES)
@@ -45,6 +58,11 @@ class RichTextBlock(blocks.RichTextBlock):
         icon = "pilcrow"
         label = _("Text")
         template = TEMPLATE_DIR + "rich_text_block.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["html"] = rich_text_html(value, parent_context)
+        return context
 
     def get_api_representation(self, value, context=None):
         # Display HTML whatever the API's rich text format: it is what the schema promises.
@@ -59,7 +77,6 @@ class RichTextBlock(blocks.RichTextBlock):
             "contentMediaType": "text/html",
             "description": "HTML, with links to pages and documents pointing at their URLs.",
         }
-
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -80,6 +97,10 @@ class CalloutBlock(blocks.StructBlock):
         label = _("Callout")
         template = TEMPLATE_DIR + "callout_block.html"
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["text_html"] = rich_text_html(value.get("text"), parent_context)
+        return context
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -95,7 +116,6 @@ class QuoteBlock(blocks.StructBlock):
         icon = "openquote"
         label = _("Quote")
         template = TEMPLATE_DIR + "quote_block.html"
-
 
 
 class FAQItemBlock(blocks.StructBlock):
@@ -117,3 +137,12 @@ class FAQBlock(blocks.StructBlock):
         icon = "help"
         label = _("Frequently asked questions")
         template = TEMPLATE_DIR + "faq_block.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        # (item, its answer's HTML or None) for each question.
+        context["questions"] = [
+            (item, rich_text_html(item.get("answer"), parent_context))
+            for item in value.get("items") or []
+        ]
+        return context
