@@ -1,130 +1,158 @@
 """
-Benchmarks: what our pages, API and exports cost, as ratios against a reference measured in
-the same run on the same machine (absolute times vary between machines; the ratios should not
-move much). Run with ``make bench`` or ``python benchmarks/bench.py [--rows N] [--repeat N]``.
+Benchmarks: what our pages, API, form and inbox cost, as ratios against a reference that
+carries the same content, measured in the same run on the same machine.
 
-1. Rendering the demo "Muscle spasms" page (seven sections, six linked therapies, the
-   appointment form) against a plain Wagtail page with one paragraph of the same length.
-2. Its API v2 detail response against the plain page's.
-3. Peak memory of a streamed CSV export of N requests against reading the same rows into a
-   list first, the way a non-streaming export would.
+    make bench                      # or: python benchmarks/bench.py [--rounds N] [--rows N]
+    python benchmarks/bench.py --quick    # query counts only (CI): exits 1 if a count grew
+
+The database is PostgreSQL when one answers at ``BENCH_POSTGRES_URL`` (default
+postgres://postgres@127.0.0.1:5432/postgres): the benchmark creates a database of its own there
+and drops it at the end. Otherwise an SQLite file in a temporary directory. It says which.
+
+Each figure is the median over interleaved rounds (ours, reference, ours, reference, ...), so
+load from other processes falls on both sides alike. The references:
+
+- page render, API v2/v3 detail: the demo's "Muscle spasms" condition page against a plain
+  Wagtail page whose one rich text body holds the same text (benchmarks/refapp);
+- API v2 listing: 20 such condition pages against 20 such plain pages, ``fields=*``;
+- appointment POST: Wagtail's own form page (wagtail.contrib.forms) asking the same questions,
+  and a bare ``AppointmentRequest.objects.create``;
+- inbox list and search at ``--rows`` requests: the same views at 100 requests, timed first
+  (the only figure not interleaved: one database holds one inbox at a time);
+- CSV export: rows per second and the growth of peak RSS while streaming every row.
 """
 
 import argparse
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_test_environment,
-)
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+NAME = f"wc_bench_{os.getpid()}"
 
 
-def timed(function, repeat):
-    """Median seconds of ``repeat`` calls, after one warm-up call."""
+def choose_database():
+    """(description, DATABASE_URL, cleanup) for PostgreSQL if it answers, else SQLite."""
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{NAME}"')
+    except Exception as error:  # noqa: BLE001  (no driver, no server: fall back)
+        folder = tempfile.mkdtemp(prefix="wc-bench-")
+        reason = f"PostgreSQL unavailable: {type(error).__name__}"
+        return f"SQLite ({reason})", f"sqlite:///{folder}/bench.sqlite3", lambda: None
+
+    def drop():
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+
+    return "PostgreSQL", f"{POSTGRES_URL.rsplit('/', 1)[0]}/{NAME}", drop
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds per figure")
+    parser.add_argument("--rows", type=int, default=100_000, help="requests in the inbox")
+    parser.add_argument("--quick", action="store_true", help="query counts only")
+    args = parser.parse_args()
+
+    description, url, cleanup = choose_database()
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    try:
+        return run(args, description)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        cleanup()
+
+
+def run(args, description):
+    import django
+
+    django.setup()
+    from benchmarks import cases
+
+    cases.configure()
+    print(f"database: {description}")
+    print(
+        f"wagtail {django.apps.apps.get_app_config('wagtailcore').module.__version__}, "
+        f"django {django.get_version()}, python {sys.version.split()[0]}"
+    )
+    print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    rows = 200 if args.quick else args.rows
+    content = cases.build(rows)
+    pairs = cases.pairs(content)
+
+    print(f"\n{'name':<28}{'ours':>11}{'reference':>12}{'ratio':>8}  queries(ours/ref)")
+    grew = []
+    for name, ours, reference, budget in pairs:
+        ours_queries, reference_queries = cases.count_queries(ours), cases.count_queries(reference)
+        if budget is not None and ours_queries > budget:
+            grew.append(f"{name}: {ours_queries} queries, budget {budget}")
+        if args.quick:
+            print(f"{name:<28}{'':>11}{'':>12}{'':>8}  {ours_queries}/{reference_queries}")
+            continue
+        ours_time, reference_time = interleaved(ours, reference, args.rounds)
+        print(
+            f"{name:<28}{ours_time * 1000:>9.1f}ms{reference_time * 1000:>10.1f}ms"
+            f"{ours_time / reference_time:>8.2f}  {ours_queries}/{reference_queries}"
+        )
+    small = {}
+    for name, view in cases.inbox_views(content):
+        small[name] = (cases.count_queries(view), median_time(view, args.rounds))
+    cases.grow(rows)
+    for name, view in cases.inbox_views(content):
+        reference_queries, reference_time = small[name]
+        label = f"{name} {rows:,}/100"
+        if args.quick:
+            print(f"{label:<28}{'':>31}  {cases.count_queries(view)}/{reference_queries}")
+            continue
+        ours_time = median_time(view, args.rounds)
+        print(
+            f"{label:<28}{ours_time * 1000:>9.1f}ms{reference_time * 1000:>10.1f}ms"
+            f"{ours_time / reference_time:>8.2f}  {cases.count_queries(view)}/{reference_queries}"
+            "  (sequential)"
+        )
+    if not args.quick:
+        rate, growth = cases.csv_export(content)
+        print(f"\nCSV export of {rows:,} rows: {rate:,.0f} rows/s, peak RSS growth {growth:.1f} MB")
+    print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    for line in grew:
+        print("QUERY BUDGET EXCEEDED:", line)
+    return 1 if grew else 0
+
+
+def median_time(function, rounds):
     function()
     samples = []
-    for _ in range(repeat):
+    for _ in range(rounds):
         start = time.perf_counter()
         function()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
 
-def queries(function):
-    with CaptureQueriesContext(connection) as captured:
-        function()
-    return len(captured)
-
-
-def compare(title, ours, reference, repeat):
-    ours_time, reference_time = timed(ours, repeat), timed(reference, repeat)
-    print(
-        f"{title:<34} ours {ours_time * 1000:8.2f} ms ({queries(ours):3d} queries)   "
-        f"reference {reference_time * 1000:8.2f} ms ({queries(reference):3d} queries)   "
-        f"ratio {ours_time / reference_time:5.2f}"
-    )
-
-
-def peak_memory(function):
-    tracemalloc.start()
-    try:
-        function()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=30, help="timed calls per measurement")
-    parser.add_argument("--rows", type=int, default=5000, help="requests in the export test")
-    args = parser.parse_args()
-
-    setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
-
-    from tests.factories import AppointmentRequestFactory, make_site_tree
-    from tests.testapp.models import HostPage
-    from wagtail_conditions.demo import SEED_OVERVIEW, load_demo
-    from wagtail_conditions.inbox.exports import stream_csv
-    from wagtail_conditions.models import AppointmentRequest
-
-    tree = make_site_tree()
-    condition = load_demo(tree.home)
-    plain = HostPage(title="Plain page", slug="plain", body=[("paragraph", f"<p>{SEED_OVERVIEW}</p>")])
-    tree.home.add_child(instance=plain)
-    plain.save_revision().publish()
-
-    client = Client()
-    print(f"wagtail-conditions benchmarks ({connection.vendor}, {args.repeat} timed calls each)\n")
-    compare(
-        "HTML page render",
-        lambda: client.get(condition.url),
-        lambda: client.get(plain.url),
-        args.repeat,
-    )
-    compare(
-        "API v2 page detail",
-        lambda: client.get(f"/api/v2/pages/{condition.pk}/"),
-        lambda: client.get(f"/api/v2/pages/{plain.pk}/"),
-        args.repeat,
-    )
-
-    AppointmentRequestFactory.create_batch(args.rows, source_page=condition)
-    rows = AppointmentRequest.objects.order_by("pk")
-
-    def streamed():
-        for _line in stream_csv(rows):
-            pass
-
-    def loaded():
-        everything = list(rows)
-        for _line in stream_csv(rows.filter(pk__in=[obj.pk for obj in everything])):
-            pass
-
-    streamed_peak, loaded_peak = peak_memory(streamed), peak_memory(loaded)
-    print(
-        f"{'CSV export, ' + str(args.rows) + ' requests':<34} streamed peak "
-        f"{streamed_peak / 1e6:6.2f} MB   loaded-first peak {loaded_peak / 1e6:6.2f} MB   "
-        f"ratio {streamed_peak / loaded_peak:5.2f}"
-    )
+def interleaved(ours, reference, rounds):
+    """Median seconds of each over ``rounds`` rounds of ours-then-reference, after a warm-up."""
+    ours(), reference()
+    ours_samples, reference_samples = [], []
+    for _ in range(rounds):
+        for function, samples in ((ours, ours_samples), (reference, reference_samples)):
+            start = time.perf_counter()
+            function()
+            samples.append(time.perf_counter() - start)
+    return statistics.median(ours_samples), statistics.median(reference_samples)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,285 @@
+"""The content and the (ours, reference) pairs that bench.py times. Imported after setup."""
+
+import datetime
+import gc
+import re
+import resource
+import time
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.models import Page, Site
+
+from benchmarks.refapp.models import BenchFormField, BenchFormPage, PlainPage
+from wagtail_conditions.appointments.tokens import make_form_token
+from wagtail_conditions.blocks.appointment import iter_form_blocks
+from wagtail_conditions.compat import HAS_API_V3
+from wagtail_conditions.demo import load_demo
+from wagtail_conditions.inbox import exports
+from wagtail_conditions.models import AppointmentRequest, ConditionPage
+
+SMALL_ROWS = 100
+# The most queries each of our sides may cost (``--quick`` fails above them); None: no budget.
+BUDGETS = {
+    "page render": 21,
+    "API v2 detail": 20,
+    "API v2 listing (20)": 20,
+    "API v3 detail": 18,
+}
+
+
+def configure():
+    setup_test_environment()  # Responses keep their context; ALLOWED_HOSTS gains testserver.
+
+
+class Content:
+    pass
+
+
+def build(rows):
+    content = Content()
+    call_command("migrate", verbosity=0)
+    content.user = get_user_model().objects.create_superuser("bench", "bench@clinic.example", "pw")
+    seed_requests(0, SMALL_ROWS)
+    load_demo()
+    condition = ConditionPage.objects.get(title="Muscle spasms")
+    content.condition = condition
+    content.block_id = next(iter_form_blocks(condition))[0]
+    home = Site.objects.get(is_default_site=True).root_page
+    client = Client()
+    html = client.get(condition.url).content.decode()
+    article = re.search(r"<article.*?</article>", html, re.S).group(0)
+    text = re.sub(r"\s+", " ", strip_tags(re.sub(r"<form.*?</form>", "", article, flags=re.S)))
+    content.plain = home.add_child(
+        instance=PlainPage(title="Plain", slug="plain", body=f"<p>{text}</p>")
+    )
+    # Twenty of each for the listings.
+    conditions = home.add_child(instance=Page(title="Twenty conditions", slug="twenty-conditions"))
+    plains = home.add_child(instance=Page(title="Twenty plain", slug="twenty-plain"))
+    for number in range(20):
+        condition.copy(
+            to=conditions,
+            update_attrs={"slug": f"c{number}", "title": f"C{number}"},
+            keep_live=True,
+        )
+        plains.add_child(
+            instance=PlainPage(title=f"P{number}", slug=f"p{number}", body=f"<p>{text}</p>")
+        )
+    content.conditions, content.plains = conditions, plains
+    form = BenchFormPage(title="Wagtail form", slug="wagtail-form")
+    home.add_child(instance=form)
+    for order, (label, kind) in enumerate(
+        [
+            ("Name", "singleline"),
+            ("Email", "email"),
+            ("Phone", "singleline"),
+            ("Preferred date", "date"),
+            ("Preferred time", "singleline"),
+            ("Patient status", "singleline"),
+            ("Reason", "multiline"),
+            ("Consent", "checkbox"),
+        ]
+    ):
+        BenchFormField.objects.create(
+            page=form, sort_order=order, label=label, field_type=kind, required=kind != "multiline"
+        )
+    form.save_revision().publish()
+    content.form = form
+    content.client = client
+    content.staff = Client()
+    content.staff.force_login(content.user)
+    return content
+
+
+def seed_requests(start, stop):
+    """Appointment requests numbered ``start`` to ``stop``, one every 37 seconds back from now,
+    with the statuses, topics and answers of a busy clinic's inbox."""
+    db = connections["default"]
+    now = timezone.now()
+    statuses = ["new", "contacted", "booked", "closed", "spam"]
+    topics = ["Muscle spasms", "Back pain", "Neck pain", ""]
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {AppointmentRequest._meta.db_table} (reference, name, email, phone,
+                  preferred_time, patient_status, reason, source_page_title, block_id, topic,
+                  consent_text, consent_given_at, privacy_notice_url, privacy_notice_version,
+                  status, staff_notes, created_at, updated_at, recipients, send_acknowledgement,
+                  notification_status, notification_attempts, notification_error,
+                  submission_key, spam_reason)
+                SELECT 'B-' || lpad(n::text, 7, '0'), 'Patient ' || n, 'p' || n || '@example.com',
+                  '+44 20 7946 ' || lpad((n %% 10000)::text, 4, '0'), '', '', 'Back pain', 'Muscle spasms',
+                  'f', (%s::text[])[1 + n %% 4], 'ok', %s, '', '1',
+                  (%s::text[])[1 + n %% 5], '', %s - n * interval '37 seconds', %s, 'd@x', false,
+                  'sent', 1, '', 'k' || n, ''
+                FROM generate_series(%s, %s) AS n
+                """,
+                [topics, now, statuses, now, now, start + 1, stop],
+            )
+            cursor.execute(f"VACUUM ANALYZE {AppointmentRequest._meta.db_table}")
+        return
+    batch = []
+    for n in range(start + 1, stop + 1):
+        batch.append(
+            AppointmentRequest(
+                reference=f"B-{n:07d}",
+                name=f"Patient {n}",
+                email=f"p{n}@example.com",
+                phone=f"+44 20 7946 {n % 10000:04d}",
+                reason="Back pain",
+                topic=topics[n % 4],
+                source_page_title="Muscle spasms",
+                block_id="f",
+                consent_text="ok",
+                consent_given_at=now,
+                privacy_notice_version="1",
+                recipients="d@x",
+                status=statuses[n % 5],
+                notification_status="sent",
+                submission_key=f"k{n}",
+            )
+        )
+        if len(batch) == 5000:
+            AppointmentRequest.objects.bulk_create(batch)
+            batch = []
+    AppointmentRequest.objects.bulk_create(batch)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AppointmentRequest._meta.db_table} "
+            "SET created_at = datetime('now', '-' || (id * 37) || ' seconds')"
+        )
+
+
+def get(client, url, expect=200):
+    def request():
+        response = client.get(url)
+        assert response.status_code == expect, (url, response.status_code)
+        if hasattr(response, "streaming_content"):
+            for _chunk in response.streaming_content:
+                pass
+        return response
+
+    return request
+
+
+def pairs(content):
+    c = content
+    listing = "/api/v2/pages/?child_of={}&fields=*&type={}"
+    counter = iter(range(10**9))
+
+    def answers():
+        n = next(counter)
+        return {
+            "name": f"Ann Patient {n}",
+            "email": f"ann{n}@example.com",
+            "phone": "+44 20 7946 0000",
+            "preferred_date": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
+            "preferred_time": "morning",
+            "patient_status": "new",
+            "reason": f"Lower back pain {n}.",
+            "consent": "on",
+        }
+
+    def ours_post():
+        data = {
+            "page": str(c.condition.pk),
+            "block": c.block_id,
+            "website": "",
+            "token": make_form_token(c.condition.pk, c.block_id),
+            **answers(),
+        }
+        response = c.client.post(reverse("wagtail_conditions:appointment_submit"), data)
+        assert response.status_code in (302, 303), response.status_code
+
+    def form_post():
+        a = answers()
+        data = {
+            "name": a["name"],
+            "email": a["email"],
+            "phone": a["phone"],
+            "preferred_date": a["preferred_date"],
+            "preferred_time": a["preferred_time"],
+            "patient_status": a["patient_status"],
+            "reason": a["reason"],
+            "consent": "on",
+        }
+        response = c.client.post(c.form.url, data)
+        assert response.status_code == 200, response.status_code
+
+    def bare_insert():
+        a = answers()
+        AppointmentRequest.objects.create(
+            name=a["name"],
+            email=a["email"],
+            phone=a["phone"],
+            reason=a["reason"],
+            consent_text="ok",
+            consent_given_at=timezone.now(),
+            submission_key=uuid.uuid4().hex,
+        )
+
+    result = [
+        ("page render", get(c.client, c.condition.url), get(c.client, c.plain.url)),
+        (
+            "API v2 detail",
+            get(c.client, f"/api/v2/pages/{c.condition.pk}/"),
+            get(c.client, f"/api/v2/pages/{c.plain.pk}/"),
+        ),
+        (
+            "API v2 listing (20)",
+            get(c.client, listing.format(c.conditions.pk, "wagtail_conditions.ConditionPage")),
+            get(c.client, listing.format(c.plains.pk, "refapp.PlainPage")),
+        ),
+    ]
+    if HAS_API_V3:
+        result.append(
+            (
+                "API v3 detail",
+                get(c.client, f"/api/v3/pages/{c.condition.pk}/"),
+                get(c.client, f"/api/v3/pages/{c.plain.pk}/"),
+            )
+        )
+    result += [
+        ("appointment POST/FormPage", ours_post, form_post),
+        ("appointment POST/insert", ours_post, bare_insert),
+    ]
+    return [(name, ours, reference, BUDGETS.get(name)) for name, ours, reference in result]
+
+
+def inbox_views(content):
+    """The inbox's list and search, timed at 100 requests and again after ``grow``."""
+    inbox = reverse("wagtail_conditions_appointmentrequest_modeladmin_index")
+    return [
+        ("inbox list", get(content.staff, inbox)),
+        ("inbox search", get(content.staff, inbox + "?q=Patient+42")),
+    ]
+
+
+def grow(rows):
+    seed_requests(SMALL_ROWS, rows)
+
+
+def count_queries(function):
+    with CaptureQueriesContext(connections["default"]) as captured:
+        function()
+    return len(captured.captured_queries)
+
+
+def csv_export(content):
+    """(rows per second, peak RSS growth in MB) of streaming every request as CSV."""
+    gc.collect()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    queryset = AppointmentRequest.objects.order_by("-created_at", "-pk")
+    start = time.perf_counter()
+    rows = sum(1 for _line in exports.stream_csv(queryset)) - 2  # BOM and header
+    elapsed = time.perf_counter() - start
+    growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    return rows / elapsed, growth

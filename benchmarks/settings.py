@@ -1,0 +1,10 @@
+"""The test settings, plus the benchmarks' reference pages; ``DATABASE_URL`` picks the database."""
+
+from tests.settings import *  # noqa: F403
+
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks.refapp"]  # noqa: F405
+WAGTAIL_CONDITIONS = {
+    "APPOINTMENT_MIN_FILL_SECONDS": 0,
+    "APPOINTMENT_RATE_LIMIT": 10**9,
+    "APPOINTMENT_RECIPIENTS": ["desk@clinic.example"],
+}
