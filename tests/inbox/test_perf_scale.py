@@ -45,7 +45,9 @@ def on_requests_table(queries):
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?q=Patient+1", "?status__exact=spam", "?topic=Back+pain"], ids=repr
+    # Every query matches rows in both cases: a search that finds nothing skips queries, and
+    # the factory's names and addresses depend on how many tests ran before.
+    "query", ["", "?q=Patient", "?status__exact=spam", "?topic=Back+pain"], ids=repr
 )
 def test_a_list_page_costs_the_same_queries_for_5_or_60_requests(superuser_client, query):
     url = inbox_url("index") + query
