@@ -88,8 +88,8 @@ def test_list_filters_by_source_page_and_topic(front_desk, site_tree):
     assert _names(response) == ["Bob"]
     # The source page filter lists only pages requests came from.
     content = front_desk.get(inbox_url("index")).content.decode()
-    assert f"source_page__id__exact={page.pk}" in content
-    assert f"source_page__id__exact={site_tree.home.pk}" not in content
+    assert f'source_page__id__exact={page.pk}"' in content
+    assert f'source_page__id__exact={site_tree.home.pk}"' not in content  # whole ids, not "290"
 
 
 @pytest.mark.parametrize(
