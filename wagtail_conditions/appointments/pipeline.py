@@ -150,10 +150,11 @@ def _submit(data, request, page_id, block_id, token, idempotency_key, reject_unk
 
 
 def _same_answers(instance, form):
+    # Only the answers the row stores: a host's form may ask more than the model holds.
     return all(
         (getattr(instance, name) or "") == (value or "")
         for name, value in form.cleaned_data.items()
-        if name != "consent"
+        if name != "consent" and hasattr(instance, name)
     )
 
 
