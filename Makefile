@@ -4,6 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 
 .PHONY: demo test venv clean messages bench bench-quick
 
@@ -15,12 +16,22 @@ $(BIN)/.installed: pyproject.toml
 
 venv: $(BIN)/.installed
 
-demo: venv
+# The demo needs only the package and the example site's extras (not the test tools).
+$(BIN)/.demo-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[demo]"
+	touch $@
+
+# PORT=8001 make demo serves on another port; a taken port fails here, before anything is set up.
+# Staff emails link to the admin on the same address and port.
+demo: $(BIN)/.demo-installed
+	cd example_site && ../$(BIN)/python check_port.py $(PORT)
 	cd example_site && ../$(BIN)/python manage.py migrate --noinput
 	cd example_site && ../$(BIN)/python manage.py setup_demo
-	@echo "Open http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/, admin / changeme)"
-	@echo "Headless demo client: http://127.0.0.1:8000/headless/ (HEADLESS_PREVIEW=1 make demo: previews there too)"
-	cd example_site && ../$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Open http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/, admin / changeme)"
+	@echo "Headless demo client: http://127.0.0.1:$(PORT)/headless/ (HEADLESS_PREVIEW=1 make demo: previews there too)"
+	cd example_site && WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) ../$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
 	$(BIN)/tox run
