@@ -1,0 +1,156 @@
+"""
+The Nu HTML Checker (``vnu-jar`` from npm, run with Java) on every public template and state:
+the condition page (the demo's, and one that carries every block type), the condition index
+(plain, filtered by body area and by letter, searched with and without results, paginated),
+the therapy index and a therapy page, and the appointment form empty, with errors, with an
+expired token and sent; plus the headless client's page.
+
+All pages are rendered first and checked in one run of the checker (the JVM starts once);
+each state is then its own test, so a failure names the state and the checker's messages.
+Marked ``browser``: it runs in tox's ``browser`` env, which installs ``tests/browser``'s npm
+packages. Skips, saying why, without Java or vnu-jar (fails instead in CI).
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client, override_settings
+from wagtail.fields import StreamField
+
+from tests.browser.conftest import unavailable
+from tests.builders.api import make_every_block_condition
+from tests.builders.appointments import BASE_SETTINGS, FormPage
+from wagtail_conditions.demo import load_demo
+from wagtail_conditions.models import ConditionIndexPage, TherapyIndexPage, TherapyPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+VNU_JAR = Path(__file__).parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+HEADLESS_CLIENT = Path(__file__).parents[2] / "example_site" / "static" / "headless" / "index.html"
+STATES = [
+    "condition",
+    "condition-every-block",
+    "condition-index",
+    "condition-index-area",
+    "condition-index-letter",
+    "condition-index-search",
+    "condition-index-no-results",
+    "condition-index-page-2",
+    "therapy-index",
+    "therapy",
+    "form-errors",
+    "form-expired-token",
+    "form-sent",
+    "headless-client",
+]
+
+
+def _java():
+    java = shutil.which("java")
+    if java is None:
+        unavailable("Java is not installed (apt-get install default-jre-headless)")
+    if not VNU_JAR.exists():
+        unavailable(f"vnu-jar is not installed: run `npm ci --prefix tests/browser` ({VNU_JAR})")
+    return java
+
+
+def _form_block_id(page):
+    for field in page._meta.get_fields():
+        if not isinstance(field, StreamField):
+            continue
+        for child in getattr(page, field.name):
+            if child.block_type == "appointment_form":
+                return child.id
+    raise AssertionError(f"{page} carries no appointment form")
+
+
+def _get(client, url, status=200, contains=None):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    html = response.content.decode()
+    if contains:
+        assert contains in html, (url, contains)
+    return html
+
+
+def _render_states(client):
+    """Build the content and render every state; returns {state: html}."""
+    condition = load_demo()
+    index = ConditionIndexPage.objects.get()
+    therapies = TherapyIndexPage.objects.get()
+    every_block = make_every_block_condition(
+        SimpleNamespace(conditions=index, therapies=therapies)
+    ).condition
+    area = condition.body_areas.first()
+    form = FormPage(condition, block_id=_form_block_id(condition))
+
+    pages = {
+        "condition": _get(client, condition.url, contains='class="wc-form'),
+        "condition-every-block": _get(client, every_block.url, contains="Does it hurt?"),
+        "condition-index": _get(client, index.url, contains=condition.title),
+        "condition-index-area": _get(client, f"{index.url}?area={area.slug}"),
+        "condition-index-letter": _get(client, f"{index.url}?letter=M", contains=condition.title),
+        "condition-index-search": _get(client, f"{index.url}?q=spasm", contains=condition.title),
+        "condition-index-no-results": _get(client, f"{index.url}?q=zzzzz"),
+        "therapy-index": _get(client, therapies.url),
+        "therapy": _get(client, TherapyPage.objects.get(slug="ultrasound-therapy").url),
+        "headless-client": HEADLESS_CLIENT.read_text(),
+    }
+    with override_settings(WAGTAIL_CONDITIONS={**BASE_SETTINGS, "CONDITIONS_PER_PAGE": 1}):
+        pages["condition-index-page-2"] = _get(client, f"{index.url}?page=2")
+
+    errors = form.post(client, email="not-an-email", phone="")
+    assert errors.status_code == 422, errors.status_code
+    pages["form-errors"] = errors.content.decode()
+    assert "wc-error-summary" in pages["form-errors"]
+
+    expired = form.post(client, token="expired.token")
+    assert expired.status_code == 403, expired.status_code
+    pages["form-expired-token"] = expired.content.decode()
+
+    sent = form.post(client)
+    assert sent.status_code == 303, sent.status_code
+    pages["form-sent"] = _get(client, sent["Location"], contains="AR-")
+    assert set(pages) == set(STATES)
+    return pages
+
+
+@pytest.fixture(scope="module")
+def vnu_messages(module_transaction, tmp_path_factory):
+    """{state: [the checker's messages]}, for every state in STATES."""
+    java = _java()
+    with override_settings(WAGTAIL_CONDITIONS=BASE_SETTINGS):
+        pages = _render_states(Client())
+    folder = tmp_path_factory.mktemp("vnu")
+    for state, html in pages.items():
+        (folder / f"{state}.html").write_text(html)
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always"]
+        + [str(folder / f"{state}.html") for state in pages],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    # vnu writes its JSON report to stderr.
+    report = json.loads(result.stderr)
+    messages = {state: [] for state in STATES}
+    for message in report["messages"]:
+        # "url" is the file's URL ("file:/tmp/.../form-sent.html"): its name is the state.
+        messages[Path(message["url"]).stem].append(message)
+    return messages
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_valid_html(vnu_messages, state):
+    """No error and no warning from the Nu HTML Checker."""
+    found = [
+        f"{m['type']}{'/' + m['subType'] if m.get('subType') else ''} "
+        f"line {m.get('lastLine', '?')}: {m['message']}"
+        f" [{m.get('extract', '').strip()}]"
+        for m in vnu_messages[state]
+    ]
+    assert not found, f"The Nu HTML Checker on {state}:\n" + "\n".join(found)
