@@ -19,7 +19,6 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.api import APIField
-from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -30,11 +29,10 @@ from ..api.serializers import (
     StringListField,
     stream_field_serializer,
 )
-from ..blocks import SectionStreamBlock
 from ..blocks.appointment import form_contents_entries
 from ..compat import HeadlessPreviewMixin
 from ..conf import conf
-from .pages import ContentPageMixin, IndexPageMixin
+from .pages import ContentPageMixin, IndexPageMixin, intro_field, section_field, summary_field
 from .taxonomy import BodyArea
 
 SECTION_HELP = {
@@ -68,19 +66,12 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
     """The A–Z list of conditions, filtered by body area, letter and search words. Not a
     ``Page``: combine it with your base page model (see ``models/pages.py``)."""
 
-    intro = models.TextField(
-        _("introduction"),
-        blank=True,
-        max_length=1000,
-        help_text=_("A sentence or two shown above the list of conditions."),
-    )
+    intro = intro_field(_("A sentence or two shown above the list of conditions."))
 
     # The page model of the conditions listed: a model or "app_label.Model". None: the one
     # subpage type built on ConditionPageMixin.
     condition_page_model = None
 
-    index_search_fields = [index.SearchField("intro")]
-    api_fields = [APIField("intro")]
     fallback_template = "wagtail_conditions/condition_index_page.html"
 
     page_description = _("Lists the conditions the clinic treats, A to Z, with a search box.")
@@ -90,16 +81,13 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
 
     @classmethod
     def get_condition_page_model(cls):
-        return cls.child_page_model("condition_page_model", ConditionPageMixin, "condition page model")
+        return cls.child_page_model(
+            "condition_page_model", ConditionPageMixin, "condition page model"
+        )
 
     def get_conditions(self):
-        return (
-            self.get_condition_page_model()
-            .objects.child_of(self)
-            .live()
-            .public()
-            .order_by("title")
-            .prefetch_related("body_areas")
+        return self.get_listed_children(self.get_condition_page_model()).prefetch_related(
+            "body_areas"
         )
 
     def get_context(self, request, *args, **kwargs):
@@ -124,7 +112,9 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
             # break SQLite's FTS5 syntax and NUL characters break PostgreSQL.
             words = " ".join(re.findall(r"\w+", query))
             matches = (
-                condition_model.objects.child_of(self).live().public().search(words) if words else []
+                condition_model.objects.child_of(self).live().public().search(words)
+                if words
+                else []
             )
             conditions = conditions.filter(pk__in=[page.pk for page in matches])
 
@@ -163,7 +153,7 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
 class AbstractConditionIndexPage(ConditionIndexPageMixin, Page):
     """A condition index on Wagtail's ``Page``, with our panels and search fields."""
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + ConditionIndexPageMixin.index_panels
     search_fields = Page.search_fields + ConditionIndexPageMixin.index_search_fields
 
     class Meta:
@@ -191,14 +181,7 @@ class ConditionPageMixin(ContentPageMixin, models.Model):
     ("therapy_links") and whose ``therapy`` foreign key points at the therapy page model.
     """
 
-    summary = models.TextField(
-        _("summary"),
-        max_length=300,
-        help_text=_(
-            "One or two plain sentences (up to 300 characters) shown on cards, in search results "
-            "and as the page description for search engines."
-        ),
-    )
+    summary = summary_field()
     alternative_names = models.CharField(
         _("alternative names"),
         max_length=255,
@@ -208,39 +191,15 @@ class ConditionPageMixin(ContentPageMixin, models.Model):
         ),
     )
     body_areas = body_areas_field()
-    overview = StreamField(
-        SectionStreamBlock(), blank=True, verbose_name=_("overview"), help_text=SECTION_HELP["overview"]
+    overview = section_field(_("overview"), SECTION_HELP["overview"])
+    causes = section_field(_("causes"), SECTION_HELP["causes"])
+    symptoms = section_field(_("symptoms"), SECTION_HELP["symptoms"])
+    urgent_care = section_field(_("when to seek urgent care"), SECTION_HELP["urgent_care"])
+    treatment = section_field(_("how we treat it"), SECTION_HELP["treatment"])
+    approach_benefits = section_field(
+        _("why our approach helps"), SECTION_HELP["approach_benefits"]
     )
-    causes = StreamField(
-        SectionStreamBlock(), blank=True, verbose_name=_("causes"), help_text=SECTION_HELP["causes"]
-    )
-    symptoms = StreamField(
-        SectionStreamBlock(), blank=True, verbose_name=_("symptoms"), help_text=SECTION_HELP["symptoms"]
-    )
-    urgent_care = StreamField(
-        SectionStreamBlock(),
-        blank=True,
-        verbose_name=_("when to seek urgent care"),
-        help_text=SECTION_HELP["urgent_care"],
-    )
-    treatment = StreamField(
-        SectionStreamBlock(),
-        blank=True,
-        verbose_name=_("how we treat it"),
-        help_text=SECTION_HELP["treatment"],
-    )
-    approach_benefits = StreamField(
-        SectionStreamBlock(),
-        blank=True,
-        verbose_name=_("why our approach helps"),
-        help_text=SECTION_HELP["approach_benefits"],
-    )
-    resources = StreamField(
-        SectionStreamBlock(),
-        blank=True,
-        verbose_name=_("additional resources"),
-        help_text=SECTION_HELP["resources"],
-    )
+    resources = section_field(_("additional resources"), SECTION_HELP["resources"])
     last_reviewed = models.DateField(
         _("last reviewed"),
         null=True,

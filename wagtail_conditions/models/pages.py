@@ -19,25 +19,89 @@ through ``therapy_links_relation``, a therapy the conditions it treats through
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.coreutils import resolve_model_string
+from wagtail.fields import StreamField
+from wagtail.search import index
 
+from ..blocks import SectionStreamBlock
 from ..conf import conf
 
 
-def single_model(owner, attribute, candidates, kind):
-    """The model named by ``owner.<attribute>`` (a model or "app_label.Model" string), or else
-    the one model among ``candidates``; ImproperlyConfigured when that is ambiguous."""
+class ModelSettingError(ImproperlyConfigured):
+    """``owner.<attribute>`` does not give one model built on ``base``: it is set to something
+    that is not such a model (``configured``), or it is unset and ``candidates`` holds no model
+    or several. A request to the page raises it; the system checks report it at start-up
+    (``wagtail_conditions.E006`` and ``E007``)."""
+
+    def __init__(self, owner, attribute, kind, *, base=None, candidates=(), configured=None):
+        self.owner = owner
+        self.attribute = attribute
+        self.kind = kind
+        self.base = base
+        self.candidates = list(candidates)
+        self.configured = configured
+        if configured is None:
+            found = ", ".join(model._meta.label for model in self.candidates) or "none"
+            message = (
+                f"{owner.__name__} cannot tell which {kind} to use (found: {found}). "
+                f"Set {owner.__name__}.{attribute} = 'app_label.ModelName'."
+            )
+        else:
+            message = (
+                f"{owner.__name__}.{attribute} = {configured!r} is not a {kind}: name an "
+                f"installed model built on {base.__name__ if base else 'the right base'}."
+            )
+        super().__init__(message)
+
+
+def single_model(owner, attribute, candidates, kind, base=None):
+    """The model named by ``owner.<attribute>`` (a model or "app_label.Model" string), which
+    must be built on ``base`` when given, or else the one model among ``candidates``;
+    ``ModelSettingError`` (an ImproperlyConfigured) when there is no such model."""
     configured = getattr(owner, attribute)
     if configured is not None:
-        return resolve_model_string(configured)
+        try:
+            model = resolve_model_string(configured)
+        except (LookupError, ValueError):
+            model = None
+        if model is None or (base is not None and not issubclass(model, base)):
+            raise ModelSettingError(owner, attribute, kind, base=base, configured=configured)
+        return model
     candidates = list(dict.fromkeys(candidates))
     if len(candidates) != 1:
-        found = ", ".join(model._meta.label for model in candidates) or "none"
-        raise ImproperlyConfigured(
-            f"{owner.__name__} cannot tell which {kind} to use (found: {found}). "
-            f"Set {owner.__name__}.{attribute} = 'app_label.ModelName'."
-        )
+        raise ModelSettingError(owner, attribute, kind, base=base, candidates=candidates)
     return candidates[0]
+
+
+# Fields that our page types declare alike; each call makes a new field, as Django needs.
+
+
+def intro_field(help_text):
+    """An index page's introduction, shown above its list."""
+    return models.TextField(_("introduction"), blank=True, max_length=1000, help_text=help_text)
+
+
+def summary_field():
+    """A condition's or therapy's summary: cards, search results and the meta description."""
+    return models.TextField(
+        _("summary"),
+        max_length=300,
+        help_text=_(
+            "One or two plain sentences (up to 300 characters) shown on cards, in search results "
+            "and as the page description for search engines."
+        ),
+    )
+
+
+def section_field(verbose_name, help_text):
+    """An optional section of a condition or therapy page, written in our section blocks."""
+    return StreamField(
+        SectionStreamBlock(), blank=True, verbose_name=verbose_name, help_text=help_text
+    )
 
 
 class PageBehaviourMixin:
@@ -61,7 +125,14 @@ class PageBehaviourMixin:
 
 
 class IndexPageMixin(PageBehaviourMixin):
-    """Shared behaviour of the condition and therapy index pages."""
+    """Shared behaviour of the condition and therapy index pages. Each has an ``intro``
+    (``intro_field()``) and finds its children's page model with ``child_page_model()``."""
+
+    index_panels = [FieldPanel("intro")]
+    # Added to the base page model's own search_fields by the page type.
+    index_search_fields = [index.SearchField("intro")]
+    # Read by Wagtail's API v2 and v3; see wagtail_conditions/api/.
+    api_fields = [APIField("intro")]
 
     @classmethod
     def clean_parent_page_models(cls):
@@ -73,10 +144,14 @@ class IndexPageMixin(PageBehaviourMixin):
 
     @classmethod
     def child_page_model(cls, attribute, mixin, kind):
-        """The page model of the index's children: ``cls.<attribute>`` when set, else the one
-        allowed subpage type built on ``mixin``."""
+        """The page model of the index's children: ``cls.<attribute>`` when set (it must be
+        built on ``mixin``), else the one allowed subpage type built on ``mixin``."""
         candidates = [model for model in cls.clean_subpage_models() if issubclass(model, mixin)]
-        return single_model(cls, attribute, candidates, kind)
+        return single_model(cls, attribute, candidates, kind, base=mixin)
+
+    def get_listed_children(self, model):
+        """The live, public children of ``model`` that the index lists, by title."""
+        return model.objects.child_of(self).live().public().order_by("title")
 
     @staticmethod
     def paginate(request, items, per_page):

@@ -5,7 +5,6 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
 from wagtail.api import APIField
-from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -13,36 +12,28 @@ from ..api.serializers import (
     LinkedConditionsField,
     stream_field_serializer,
 )
-from ..blocks import SectionStreamBlock
 from ..compat import HeadlessPreviewMixin
 from ..conf import conf
 from .conditions import AbstractConditionTherapy
-from .pages import ContentPageMixin, IndexPageMixin, single_model
+from .pages import (
+    ContentPageMixin,
+    IndexPageMixin,
+    intro_field,
+    section_field,
+    single_model,
+    summary_field,
+)
 
 
 class TherapyPageMixin(ContentPageMixin, models.Model):
     """A therapy, listing the conditions that link it. Not a ``Page``: combine it with your base
     page model (see ``models/pages.py``)."""
 
-    summary = models.TextField(
-        _("summary"),
-        max_length=300,
-        help_text=_(
-            "One or two plain sentences (up to 300 characters) shown on cards, in search results "
-            "and as the page description for search engines."
-        ),
-    )
-    body = StreamField(
-        SectionStreamBlock(),
-        blank=True,
-        verbose_name=_("about the therapy"),
-        help_text=_("What the therapy is and how it works."),
-    )
-    what_to_expect = StreamField(
-        SectionStreamBlock(),
-        blank=True,
-        verbose_name=_("what to expect in a session"),
-        help_text=_("Walk the patient through a session, from arrival to aftercare."),
+    summary = summary_field()
+    body = section_field(_("about the therapy"), _("What the therapy is and how it works."))
+    what_to_expect = section_field(
+        _("what to expect in a session"),
+        _("Walk the patient through a session, from arrival to aftercare."),
     )
     session_length = models.CharField(
         _("typical session length"),
@@ -50,11 +41,9 @@ class TherapyPageMixin(ContentPageMixin, models.Model):
         blank=True,
         help_text=_("For example '30 to 45 minutes'."),
     )
-    contraindications = StreamField(
-        SectionStreamBlock(),
-        blank=True,
-        verbose_name=_("who it is not suitable for"),
-        help_text=_("Contraindications and safety notes, e.g. pregnancy, pacemakers, open wounds."),
+    contraindications = section_field(
+        _("who it is not suitable for"),
+        _("Contraindications and safety notes, e.g. pregnancy, pacemakers, open wounds."),
     )
 
     # The link model (built on AbstractConditionTherapy) whose rows say which conditions this
@@ -103,7 +92,13 @@ class TherapyPageMixin(ContentPageMixin, models.Model):
             if relation.field.name == "therapy"
             and issubclass(relation.related_model, AbstractConditionTherapy)
         ]
-        return single_model(cls, "condition_link_model", candidates, "condition link model")
+        return single_model(
+            cls,
+            "condition_link_model",
+            candidates,
+            "condition link model",
+            AbstractConditionTherapy,
+        )
 
     @classmethod
     def get_condition_relations(cls):
@@ -181,19 +176,12 @@ class AbstractTherapyPage(TherapyPageMixin, Page):
 class TherapyIndexPageMixin(IndexPageMixin, models.Model):
     """The list of therapies. Not a ``Page``: combine it with your base page model."""
 
-    intro = models.TextField(
-        _("introduction"),
-        blank=True,
-        max_length=1000,
-        help_text=_("A sentence or two shown above the list of therapies."),
-    )
+    intro = intro_field(_("A sentence or two shown above the list of therapies."))
 
     # The page model of the therapies listed: a model or "app_label.Model". None: the one
     # subpage type built on TherapyPageMixin.
     therapy_page_model = None
 
-    index_search_fields = [index.SearchField("intro")]
-    api_fields = [APIField("intro")]
     fallback_template = "wagtail_conditions/therapy_index_page.html"
 
     page_description = _("Lists the therapies the clinic offers.")
@@ -206,20 +194,18 @@ class TherapyIndexPageMixin(IndexPageMixin, models.Model):
         return cls.child_page_model("therapy_page_model", TherapyPageMixin, "therapy page model")
 
     def get_therapies(self):
-        return self.get_therapy_page_model().objects.child_of(self).live().public().order_by("title")
+        return self.get_listed_children(self.get_therapy_page_model())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["therapies"] = self.paginate(
-            request, self.get_therapies(), conf.THERAPIES_PER_PAGE
-        )
+        context["therapies"] = self.paginate(request, self.get_therapies(), conf.THERAPIES_PER_PAGE)
         return context
 
 
 class AbstractTherapyIndexPage(TherapyIndexPageMixin, Page):
     """A therapy index on Wagtail's ``Page``, with our panels and search fields."""
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + TherapyIndexPageMixin.index_panels
     search_fields = Page.search_fields + TherapyIndexPageMixin.index_search_fields
 
     class Meta:
