@@ -8,8 +8,12 @@ from django.template.loader import get_template
 from django.urls import get_resolver
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from wagtail.models import get_page_models
 
+from .appointments.tasks import notify_appointment_request
 from .conf import SETTING_NAME, conf
+from .models import ConditionIndexPageMixin, TherapyIndexPageMixin, TherapyPageMixin
+from .models.pages import ModelSettingError
 
 REQUIRED_APPS = [
     "wagtail_modeladmin",
@@ -75,8 +79,6 @@ def check_settings(app_configs, **kwargs):
                 id="wagtail_conditions.E003",
             )
         )
-    from wagtail.models import get_page_models
-
     for label in conf.INDEX_PARENT_PAGE_TYPES or []:
         try:
             if apps.get_model(label) not in get_page_models():
@@ -111,6 +113,35 @@ def _context_processors():
     return processors
 
 
+def _class_among(path, paths):
+    """The class at ``path`` when it is one of the classes at ``paths`` or a subclass, else None.
+
+    A class in ``paths`` that does not import is skipped (its package is not installed, so
+    nothing configured is it); an unknown ``path`` is left to the checks of what it configures.
+    """
+    try:
+        configured = import_string(path)
+    except ImportError:
+        return None
+    classes = []
+    for candidate in paths:
+        try:
+            classes.append(import_string(candidate))
+        except ImportError:
+            pass
+    return configured if issubclass(configured, tuple(classes)) else None
+
+
+def _rate_limit_cache_among(paths):
+    """(alias, backend class) of the rate-limit cache when its backend is one of ``paths`` and
+    the site is not in DEBUG, else None. An alias missing from CACHES is E005's to report."""
+    alias = conf.APPOINTMENT_RATE_LIMIT_CACHE
+    if settings.DEBUG or alias not in getattr(settings, "CACHES", {}):
+        return None
+    backend_class = _class_among(settings.CACHES[alias].get("BACKEND", ""), paths)
+    return (alias, backend_class) if backend_class else None
+
+
 # Cache backends that keep their counts per process, or not at all: a rate limit counted in
 # one does not hold across the workers and servers of a production site.
 PER_PROCESS_CACHES = (
@@ -134,16 +165,10 @@ def check_rate_limit_cache(app_configs, **kwargs):
                 id="wagtail_conditions.E005",
             )
         ]
-    if settings.DEBUG:
+    found = _rate_limit_cache_among(PER_PROCESS_CACHES)
+    if found is None:
         return []
-    backend = settings.CACHES[alias].get("BACKEND", "")
-    try:
-        backend_class = import_string(backend)
-        per_process = tuple(import_string(path) for path in PER_PROCESS_CACHES)
-    except ImportError:
-        return []  # Django's own cache checks report an unknown backend
-    if not issubclass(backend_class, per_process):
-        return []
+    alias, backend_class = found
     return [
         Warning(
             _(
@@ -170,37 +195,26 @@ IMMEDIATE_TASK_BACKENDS = (
 )
 
 
-def _task_backend_class(task):
-    """The class configured in TASKS for ``task``'s backend alias, or None if unknown.
+def _task_backend_path(task):
+    """The backend path configured in TASKS for ``task``'s backend alias ("" if none).
 
     Read from the settings rather than django-tasks' cached backend instances, so that the
-    check follows ``override_settings``.
+    check follows ``override_settings``. django-tasks reports an unknown backend itself.
     """
     tasks_setting = getattr(settings, "TASKS", None) or {
         "default": {"BACKEND": IMMEDIATE_TASK_BACKENDS[0]}
     }
-    path = tasks_setting.get(task.backend, {}).get("BACKEND", "")
-    try:
-        return import_string(path)
-    except ImportError:
-        return None  # django-tasks reports an unknown backend itself
+    return tasks_setting.get(task.backend, {}).get("BACKEND", "")
 
 
 @register()
 def check_notification_task_backend(app_configs, **kwargs):
     if settings.DEBUG:
         return []
-    # Imported here: the task module imports the models, which need the app registry ready.
-    from .appointments.tasks import notify_appointment_request
-
-    backend_class = _task_backend_class(notify_appointment_request)
-    immediate = []
-    for path in IMMEDIATE_TASK_BACKENDS:
-        try:
-            immediate.append(import_string(path))
-        except ImportError:
-            pass
-    if backend_class is None or not issubclass(backend_class, tuple(immediate)):
+    backend_class = _class_among(
+        _task_backend_path(notify_appointment_request), IMMEDIATE_TASK_BACKENDS
+    )
+    if backend_class is None:
         return []
     return [
         Warning(
@@ -228,11 +242,7 @@ SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 def check_email_timeout(app_configs, **kwargs):
     if settings.DEBUG or settings.EMAIL_TIMEOUT is not None:
         return []
-    try:
-        backend_class = import_string(settings.EMAIL_BACKEND)
-    except ImportError:
-        return []
-    if not issubclass(backend_class, import_string(SMTP_EMAIL_BACKEND)):
+    if _class_among(settings.EMAIL_BACKEND, [SMTP_EMAIL_BACKEND]) is None:
         return []
     return [
         Warning(
@@ -259,16 +269,10 @@ NON_ATOMIC_CACHES = (
 
 @register(Tags.caches)
 def check_rate_limit_cache_is_atomic(app_configs, **kwargs):
-    alias = conf.APPOINTMENT_RATE_LIMIT_CACHE
-    if settings.DEBUG or alias not in getattr(settings, "CACHES", {}):
-        return []  # E005 reports an unknown alias
-    try:
-        backend_class = import_string(settings.CACHES[alias].get("BACKEND", ""))
-        non_atomic = tuple(import_string(path) for path in NON_ATOMIC_CACHES)
-    except ImportError:
+    found = _rate_limit_cache_among(NON_ATOMIC_CACHES)
+    if found is None:
         return []
-    if not issubclass(backend_class, non_atomic):
-        return []
+    alias, backend_class = found
     return [
         Warning(
             _(
@@ -286,3 +290,64 @@ def check_rate_limit_cache_is_atomic(app_configs, **kwargs):
             id="wagtail_conditions.W006",
         )
     ]
+
+
+# The class methods that find the models a page type works with, for the page types built on
+# each mixin. Each raises ModelSettingError when it cannot; a request to the page would.
+MODEL_SETTINGS = [
+    (ConditionIndexPageMixin, "get_condition_page_model"),
+    (TherapyIndexPageMixin, "get_therapy_page_model"),
+    (TherapyPageMixin, "get_condition_link_model"),
+]
+
+
+@register(Tags.models)
+def check_page_model_settings(app_configs, **kwargs):
+    errors = []
+    for model in get_page_models():
+        if app_configs is not None and model._meta.app_config not in app_configs:
+            continue
+        for mixin, method in MODEL_SETTINGS:
+            if not issubclass(model, mixin):
+                continue
+            try:
+                getattr(model, method)()
+            except ModelSettingError as error:
+                errors.append(_model_setting_error(model, error))
+            except (LookupError, ValueError):
+                pass  # a bad subpage_types entry: Wagtail raises it wherever it is read
+    return errors
+
+
+def _model_setting_error(model, error):
+    params = {
+        "model": model._meta.label,
+        "attribute": error.attribute,
+        "base": error.base.__name__,
+    }
+    if error.configured is not None:
+        return Error(
+            _(
+                "%(model)s.%(attribute)s is %(value)r, which is not an installed model built "
+                "on %(base)s."
+            )
+            % {**params, "value": error.configured},
+            hint=_("Name a model built on %(base)s, as 'app_label.ModelName'.") % params,
+            obj=model,
+            id="wagtail_conditions.E007",
+        )
+    candidates = ", ".join(candidate._meta.label for candidate in error.candidates)
+    return Error(
+        _(
+            "%(model)s cannot tell which model built on %(base)s to use (found: %(found)s): "
+            "set %(attribute)s."
+        )
+        % {**params, "found": candidates or _("none")},
+        hint=_(
+            "Set %(attribute)s = 'app_label.ModelName' on %(model)s, naming a model built on "
+            "%(base)s."
+        )
+        % params,
+        obj=model,
+        id="wagtail_conditions.E006",
+    )

@@ -1,9 +1,11 @@
 """System checks tell a host site, with an id and a hint, how to finish wiring the package in."""
 
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
+from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
 
@@ -182,9 +184,8 @@ def test_immediate_backend_is_fine_while_developing():
     },
 )
 def test_the_backend_alias_of_the_notification_task_is_the_one_checked():
-    from django_tasks_db import DatabaseBackend
-
-    assert checks._task_backend_class(SimpleNamespace(backend="mail")) == DatabaseBackend
+    mail_backend = checks._task_backend_path(SimpleNamespace(backend="mail"))
+    assert mail_backend == "django_tasks_db.DatabaseBackend"
     assert ids(checks.check_notification_task_backend(None)) == ["wagtail_conditions.W004"]
 
 
@@ -275,3 +276,14 @@ def test_messages_and_hints_go_through_gettext():
     for message in messages:
         assert message.msg.startswith("«"), message.msg
         assert message.hint.startswith("«"), message.hint
+
+
+def test_the_readme_names_every_check_id():
+    """The README's range of ids (E001–E007, W001–W006) covers exactly the ids the checks use."""
+    readme = (Path(settings.BASE_DIR).parent / "README.md").read_text()
+    source = Path(checks.__file__).read_text()
+    used = set(re.findall(r'id="wagtail_conditions\.([EW]\d{3})"', source))
+    listed = set()
+    for first, last in re.findall(r"`(?:wagtail_conditions\.)?([EW]\d{3})`–`([EW]\d{3})`", readme):
+        listed |= {f"{first[0]}{number:03d}" for number in range(int(first[1:]), int(last[1:]) + 1)}
+    assert listed == used
