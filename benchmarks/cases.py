@@ -73,29 +73,37 @@ def build(rows):
             instance=PlainPage(title=f"P{number}", slug=f"p{number}", body=f"<p>{text}</p>")
         )
     content.conditions, content.plains = conditions, plains
-    form = BenchFormPage(title="Wagtail form", slug="wagtail-form")
-    home.add_child(instance=form)
-    for order, (label, kind) in enumerate(
-        [
-            ("Name", "singleline"),
-            ("Email", "email"),
-            ("Phone", "singleline"),
-            ("Preferred date", "date"),
-            ("Preferred time", "singleline"),
-            ("Patient status", "singleline"),
-            ("Reason", "multiline"),
-            ("Consent", "checkbox"),
-        ]
-    ):
-        BenchFormField.objects.create(
-            page=form, sort_order=order, label=label, field_type=kind, required=kind != "multiline"
-        )
-    form.save_revision().publish()
+    form = add_form_page(home)
     content.form = form
     content.client = client
     content.staff = Client()
     content.staff.force_login(content.user)
     return content
+
+
+#: The questions our demo form asks, as Wagtail form fields: (label, field type).
+FORM_PAGE_FIELDS = [
+    ("Name", "singleline"),
+    ("Email", "email"),
+    ("Phone", "singleline"),
+    ("Preferred date", "date"),
+    ("Preferred time", "singleline"),
+    ("Patient status", "singleline"),
+    ("Reason", "multiline"),
+    ("Consent", "checkbox"),
+]
+
+
+def add_form_page(parent, slug="wagtail-form"):
+    """Wagtail's own form page (the reference) under ``parent``, asking what our form asks."""
+    form = BenchFormPage(title="Wagtail form", slug=slug)
+    parent.add_child(instance=form)
+    for order, (label, kind) in enumerate(FORM_PAGE_FIELDS):
+        BenchFormField.objects.create(
+            page=form, sort_order=order, label=label, field_type=kind, required=kind != "multiline"
+        )
+    form.save_revision().publish()
+    return form
 
 
 def seed_requests(start, stop):
