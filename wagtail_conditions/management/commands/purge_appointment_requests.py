@@ -1,19 +1,20 @@
-import argparse
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail_conditions.conf import conf
 from wagtail_conditions.inbox import actions
+from wagtail_conditions.management.arguments import WholeNumberRange
 from wagtail_conditions.models import AppointmentRequest
 
 # A hundred years: far beyond any retention policy, and well within what dates can hold.
-MIN_DAYS = 1
-MAX_DAYS = 36500
+DAYS = WholeNumberRange(
+    1,
+    36500,
+    gettext_lazy("expected a whole number of days from %(min)s to %(max)s, got %(value)s."),
+)
 
 SPAM = AppointmentRequest.Status.SPAM
 
@@ -22,45 +23,11 @@ def _day(value):
     return timezone.localtime(value).date().isoformat()
 
 
-def _days_error(value):
-    return _("expected a whole number of days from %(min)s to %(max)s, got %(value)s.") % {
-        "min": MIN_DAYS,
-        "max": MAX_DAYS,
-        "value": value,
-    }
-
-
-def check_days(value):
-    """``value`` as a number of days in the allowed range, or a ValueError saying so."""
-    if isinstance(value, str):
-        try:
-            days = int(value.strip())
-        except ValueError:
-            raise ValueError(_days_error(repr(value))) from None
-    elif isinstance(value, int) and not isinstance(value, bool):
-        days = value
-    else:
-        raise ValueError(_days_error(repr(value)))
-    if not MIN_DAYS <= days <= MAX_DAYS:
-        raise ValueError(_days_error(days))
-    return days
-
-
-def days_argument(value):
-    """An argparse ``type``: the parser reports a bad value (CommandError via call_command)."""
-    try:
-        return check_days(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
 def _resolve_days(value, *, option, setting):
-    """The option's value if given (call_command keywords skip argparse), else the setting."""
-    name = option if value is not None else f"WAGTAIL_CONDITIONS['{setting}']"
-    try:
-        return check_days(value if value is not None else getattr(conf, setting))
-    except ValueError as error:
-        raise CommandError(f"{name}: {error}") from None
+    """The option's value if given, else the setting's, checked."""
+    if value is not None:
+        return DAYS.option(value, option)
+    return DAYS.option(getattr(conf, setting), f"WAGTAIL_CONDITIONS['{setting}']")
 
 
 # What the command says when nothing is due, in a dry run, and after deleting.
@@ -106,20 +73,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--older-than",
-            type=days_argument,
+            type=DAYS.argument,
             metavar="DAYS",
             help=(
-                f"Delete requests received more than DAYS days ago, {MIN_DAYS} to {MAX_DAYS} "
-                "(default: the retention setting)."
+                f"Delete requests received more than DAYS days ago, {DAYS.minimum} to "
+                f"{DAYS.maximum} (default: the retention setting)."
             ),
         )
         parser.add_argument(
             "--spam-older-than",
-            type=days_argument,
+            type=DAYS.argument,
             metavar="DAYS",
             help=(
-                f"Delete requests held as spam received more than DAYS days ago, {MIN_DAYS} to "
-                f"{MAX_DAYS} (default: the spam retention setting)."
+                "Delete requests held as spam received more than DAYS days ago, "
+                f"{DAYS.minimum} to {DAYS.maximum} (default: the spam retention setting)."
             ),
         )
         mode = parser.add_mutually_exclusive_group()
