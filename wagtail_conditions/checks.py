@@ -8,7 +8,7 @@ from django.template.loader import get_template
 from django.urls import get_resolver
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from wagtail.models import get_page_models
+from wagtail.models import Page, get_page_models
 
 from .appointments.tasks import notify_appointment_request
 from .conf import SETTING_NAME, conf
@@ -351,3 +351,34 @@ def _model_setting_error(model, error):
         obj=model,
         id="wagtail_conditions.E006",
     )
+
+
+@register(Tags.models)
+def check_base_page_model(app_configs, **kwargs):
+    # Wagtail 8 reads WAGTAIL_PAGE_MODEL through Page's Meta.swappable; 7.4 has no such setting.
+    setting = Page._meta.swappable
+    swapped_for = getattr(settings, setting, None) if setting else None
+    if not swapped_for or swapped_for.lower() == Page._meta.label_lower:
+        return []
+    ours = [
+        model._meta.label
+        for model in apps.get_app_config("wagtail_conditions").get_models()
+        if issubclass(model, Page)
+    ]
+    return [
+        Error(
+            _(
+                "%(setting)s swaps Wagtail's Page for %(page_model)s, but the page types of "
+                "wagtail-conditions (%(models)s) are built on wagtailcore.Page: Django refuses "
+                "them (fields.E301) and migrate cannot create their tables."
+            )
+            % {"setting": setting, "page_model": swapped_for, "models": ", ".join(ours)},
+            hint=_(
+                "wagtail-conditions cannot be installed yet on a site that swaps its base page "
+                "model: leave %(setting)s unset on a site that installs it. See 'Extending' in "
+                "the wagtail-conditions README."
+            )
+            % {"setting": setting},
+            id="wagtail_conditions.E008",
+        )
+    ]

@@ -13,9 +13,10 @@ from unittest import mock
 import pytest
 from django.core.checks import run_checks
 from django.db import models
+from django.test import override_settings
 from django.test.utils import isolate_apps
 from modelcluster.fields import ParentalKey
-from wagtail.models import get_page_models
+from wagtail.models import Page, get_page_models
 
 from wagtail_conditions import checks
 from wagtail_conditions.models import (
@@ -159,3 +160,28 @@ def test_the_check_runs_with_the_system_checks(host_app):
 
     errors = run_checks(tags=["models"])
     assert "wagtail_conditions.E006" in [error.id for error in errors]
+
+
+@override_settings(WAGTAIL_PAGE_MODEL="testapp.HostPage")
+def test_a_swapped_base_page_model_is_e008_on_wagtail_8():
+    errors = checks.check_base_page_model(None)
+    if Page._meta.swappable is None:
+        # Wagtail 7.4 has no swappable Page: the setting means nothing there.
+        assert errors == []
+        return
+    [error] = errors
+    assert error.id == "wagtail_conditions.E008"
+    assert error.msg == (
+        "WAGTAIL_PAGE_MODEL swaps Wagtail's Page for testapp.HostPage, but the page types of "
+        "wagtail-conditions (wagtail_conditions.ConditionIndexPage, "
+        "wagtail_conditions.ConditionPage, wagtail_conditions.TherapyIndexPage, "
+        "wagtail_conditions.TherapyPage) are built on wagtailcore.Page: Django refuses them "
+        "(fields.E301) and migrate cannot create their tables."
+    )
+    assert "leave WAGTAIL_PAGE_MODEL unset" in error.hint
+
+
+def test_wagtails_own_page_model_passes(subtests):
+    for value in (None, "wagtailcore.Page", "wagtailcore.page"):
+        with subtests.test(value=value), override_settings(WAGTAIL_PAGE_MODEL=value):
+            assert checks.check_base_page_model(None) == []
