@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import FieldDoesNotExist
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import get_resolver
@@ -12,7 +13,13 @@ from wagtail.models import Page, get_page_models
 
 from .appointments.tasks import notify_appointment_request
 from .conf import SETTING_NAME, conf
-from .models import ConditionIndexPageMixin, TherapyIndexPageMixin, TherapyPageMixin
+from .models import (
+    AbstractConditionTherapy,
+    ConditionIndexPageMixin,
+    ConditionPageMixin,
+    TherapyIndexPageMixin,
+    TherapyPageMixin,
+)
 from .models.pages import ModelSettingError
 
 REQUIRED_APPS = [
@@ -316,7 +323,34 @@ def check_page_model_settings(app_configs, **kwargs):
                 errors.append(_model_setting_error(model, error))
             except (LookupError, ValueError):
                 pass  # a bad subpage_types entry: Wagtail raises it wherever it is read
+        if issubclass(model, ConditionPageMixin) and not _has_therapy_links(model):
+            errors.append(
+                Error(
+                    _(
+                        "%(model)s reads its therapy links through %(relation)r "
+                        "(therapy_links_relation), but no link model built on "
+                        "AbstractConditionTherapy has a ParentalKey to it with that related name."
+                    )
+                    % {"model": model._meta.label, "relation": model.therapy_links_relation},
+                    hint=_(
+                        "Add a link model built on AbstractConditionTherapy with a ParentalKey "
+                        "'condition' to %(model)s (related_name=%(relation)r) and a foreign key "
+                        "'therapy' to your therapy page model, as in the README's 'Extending'."
+                    )
+                    % {"model": model._meta.label, "relation": model.therapy_links_relation},
+                    obj=model,
+                    id="wagtail_conditions.E009",
+                )
+            )
     return errors
+
+
+def _has_therapy_links(model):
+    try:
+        link_model = model.get_therapy_link_model()
+    except FieldDoesNotExist:
+        return False
+    return link_model is not None and issubclass(link_model, AbstractConditionTherapy)
 
 
 def _model_setting_error(model, error):

@@ -185,3 +185,30 @@ def test_wagtails_own_page_model_passes(subtests):
     for value in (None, "wagtailcore.Page", "wagtailcore.page"):
         with subtests.test(value=value), override_settings(WAGTAIL_PAGE_MODEL=value):
             assert checks.check_base_page_model(None) == []
+
+
+def test_a_condition_page_without_its_therapy_links_is_e009(host_app):
+    class UnlinkedConditionPage(AbstractConditionPage):
+        Meta = HostMeta
+
+    [error] = model_errors()
+    assert error.id == "wagtail_conditions.E009"
+    assert error.obj is UnlinkedConditionPage
+    assert error.msg == (
+        "testapp.UnlinkedConditionPage reads its therapy links through 'therapy_links' "
+        "(therapy_links_relation), but no link model built on AbstractConditionTherapy has a "
+        "ParentalKey to it with that related name."
+    )
+    assert "related_name='therapy_links'" in error.hint
+
+    class UnlinkedConditionTherapy(AbstractConditionTherapy):
+        condition = ParentalKey(
+            UnlinkedConditionPage, on_delete=models.CASCADE, related_name="therapy_links"
+        )
+        therapy = models.ForeignKey(
+            "testapp.HostTherapyPage", on_delete=models.CASCADE, related_name="+"
+        )
+        Meta = HostMeta
+
+    UnlinkedConditionPage._meta._expire_cache()
+    assert model_errors() == []
