@@ -32,6 +32,13 @@ REQUIRED_APPS = [
 ]
 
 
+def _setting_message(level, message, hint, check_id, **params):
+    """A check message about our setting: ``message`` and ``hint`` are translated sentences
+    that may name it as %(setting)s and use ``params``."""
+    params = {"setting": SETTING_NAME, **params}
+    return level(message % params, hint=hint % params, id=check_id)
+
+
 @register(Tags.compatibility)
 def check_installed_apps(app_configs, **kwargs):
     errors = []
@@ -68,22 +75,24 @@ def check_settings(app_configs, **kwargs):
     errors = []
     for key in conf.unknown_keys():
         errors.append(
-            Warning(
-                _("%(setting)s has an unknown key %(key)r; it is ignored.")
-                % {"setting": SETTING_NAME, "key": key},
-                hint=_("See the configuration table in the wagtail-conditions README."),
-                id="wagtail_conditions.W001",
+            _setting_message(
+                Warning,
+                _("%(setting)s has an unknown key %(key)r; it is ignored."),
+                _("See the configuration table in the wagtail-conditions README."),
+                check_id="wagtail_conditions.W001",
+                key=key,
             )
         )
     try:
         get_template(conf.BASE_TEMPLATE)
     except TemplateDoesNotExist:
         errors.append(
-            Error(
-                _("%(setting)s['BASE_TEMPLATE'] names %(template)r, which does not exist.")
-                % {"setting": SETTING_NAME, "template": conf.BASE_TEMPLATE},
-                hint=_("Point it at a template of yours that defines a 'content' block."),
-                id="wagtail_conditions.E003",
+            _setting_message(
+                Error,
+                _("%(setting)s['BASE_TEMPLATE'] names %(template)r, which does not exist."),
+                _("Point it at a template of yours that defines a 'content' block."),
+                check_id="wagtail_conditions.E003",
+                template=conf.BASE_TEMPLATE,
             )
         )
     for label in conf.INDEX_PARENT_PAGE_TYPES or []:
@@ -92,14 +101,15 @@ def check_settings(app_configs, **kwargs):
                 raise LookupError(label)
         except (LookupError, ValueError):
             errors.append(
-                Error(
+                _setting_message(
+                    Error,
                     _(
                         "%(setting)s['INDEX_PARENT_PAGE_TYPES'] names %(label)r, "
                         "which is not an installed page model."
-                    )
-                    % {"setting": SETTING_NAME, "label": label},
-                    hint=_("Use 'app_label.ModelName' of a page model."),
-                    id="wagtail_conditions.E004",
+                    ),
+                    _("Use 'app_label.ModelName' of a page model."),
+                    check_id="wagtail_conditions.E004",
+                    label=label,
                 )
             )
     if "django.template.context_processors.request" not in _context_processors():
@@ -139,14 +149,21 @@ def _class_among(path, paths):
     return configured if issubclass(configured, tuple(classes)) else None
 
 
-def _rate_limit_cache_among(paths):
-    """(alias, backend class) of the rate-limit cache when its backend is one of ``paths`` and
-    the site is not in DEBUG, else None. An alias missing from CACHES is E005's to report."""
+def _rate_limit_cache_warning(paths, message, hint, check_id):
+    """A Warning (in a list) when the rate-limit cache's backend is one of ``paths`` and the
+    site is not in DEBUG; ``message`` and ``hint`` may use %(alias)s and %(backend)s. An alias
+    missing from CACHES is E005's to report."""
     alias = conf.APPOINTMENT_RATE_LIMIT_CACHE
     if settings.DEBUG or alias not in getattr(settings, "CACHES", {}):
-        return None
+        return []
     backend_class = _class_among(settings.CACHES[alias].get("BACKEND", ""), paths)
-    return (alias, backend_class) if backend_class else None
+    if backend_class is None:
+        return []
+    return [
+        _setting_message(
+            Warning, message, hint, check_id, alias=alias, backend=backend_class.__name__
+        )
+    ]
 
 
 # Cache backends that keep their counts per process, or not at all: a rate limit counted in
@@ -162,37 +179,31 @@ def check_rate_limit_cache(app_configs, **kwargs):
     alias = conf.APPOINTMENT_RATE_LIMIT_CACHE
     if alias not in getattr(settings, "CACHES", {}):
         return [
-            Error(
+            _setting_message(
+                Error,
                 _(
                     "%(setting)s['APPOINTMENT_RATE_LIMIT_CACHE'] names the cache %(alias)r, "
                     "which is not in CACHES."
-                )
-                % {"setting": SETTING_NAME, "alias": alias},
-                hint=_("Name one of the aliases in your CACHES setting, e.g. 'default'."),
-                id="wagtail_conditions.E005",
+                ),
+                _("Name one of the aliases in your CACHES setting, e.g. 'default'."),
+                check_id="wagtail_conditions.E005",
+                alias=alias,
             )
         ]
-    found = _rate_limit_cache_among(PER_PROCESS_CACHES)
-    if found is None:
-        return []
-    alias, backend_class = found
-    return [
-        Warning(
-            _(
-                "The appointment request rate limit is counted in the %(alias)r cache "
-                "(%(backend)s), which does not share its counts between processes: with "
-                "several workers or servers the limit does not hold."
-            )
-            % {"alias": alias, "backend": backend_class.__name__},
-            hint=_(
-                "Point %(setting)s['APPOINTMENT_RATE_LIMIT_CACHE'] at a shared cache such "
-                "as Redis (django.core.cache.backends.redis.RedisCache) or Memcached "
-                "(django.core.cache.backends.memcached.PyMemcacheCache)."
-            )
-            % {"setting": SETTING_NAME},
-            id="wagtail_conditions.W003",
-        )
-    ]
+    return _rate_limit_cache_warning(
+        PER_PROCESS_CACHES,
+        _(
+            "The appointment request rate limit is counted in the %(alias)r cache "
+            "(%(backend)s), which does not share its counts between processes: with "
+            "several workers or servers the limit does not hold."
+        ),
+        _(
+            "Point %(setting)s['APPOINTMENT_RATE_LIMIT_CACHE'] at a shared cache such "
+            "as Redis (django.core.cache.backends.redis.RedisCache) or Memcached "
+            "(django.core.cache.backends.memcached.PyMemcacheCache)."
+        ),
+        check_id="wagtail_conditions.W003",
+    )
 
 
 # Task backends that run a task inside the call that enqueues it, i.e. in the web request.
@@ -276,27 +287,20 @@ NON_ATOMIC_CACHES = (
 
 @register(Tags.caches)
 def check_rate_limit_cache_is_atomic(app_configs, **kwargs):
-    found = _rate_limit_cache_among(NON_ATOMIC_CACHES)
-    if found is None:
-        return []
-    alias, backend_class = found
-    return [
-        Warning(
-            _(
-                "The appointment request rate limit is counted in the %(alias)r cache "
-                "(%(backend)s), which increments a count with a separate read and write: "
-                "processes counting at the same moment read the same count, so more requests "
-                "than the limit get through."
-            )
-            % {"alias": alias, "backend": backend_class.__name__},
-            hint=_(
-                "Point %(setting)s['APPOINTMENT_RATE_LIMIT_CACHE'] at a cache with atomic "
-                "increments, such as Redis or Memcached."
-            )
-            % {"setting": SETTING_NAME},
-            id="wagtail_conditions.W006",
-        )
-    ]
+    return _rate_limit_cache_warning(
+        NON_ATOMIC_CACHES,
+        _(
+            "The appointment request rate limit is counted in the %(alias)r cache "
+            "(%(backend)s), which increments a count with a separate read and write: "
+            "processes counting at the same moment read the same count, so more requests "
+            "than the limit get through."
+        ),
+        _(
+            "Point %(setting)s['APPOINTMENT_RATE_LIMIT_CACHE'] at a cache with atomic "
+            "increments, such as Redis or Memcached."
+        ),
+        check_id="wagtail_conditions.W006",
+    )
 
 
 # The class methods that find the models a page type works with, for the page types built on
