@@ -19,6 +19,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.api import APIField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -292,10 +293,23 @@ class ConditionPageMixin(ContentPageMixin, models.Model):
 
     def get_therapy_links(self):
         """Linked live therapies, in editor order, fetched in a fixed number of queries."""
+        return self.therapy_links_rows(getattr(self, self.therapy_links_relation).all())
+
+    @classmethod
+    def therapy_links_rows(cls, links):
+        """``links`` (a queryset of therapy links) live, in editor order, with their therapy
+        pages, whose StreamFields are left unread: a list of therapies never shows them, and
+        reading them costs more than the rest of the row."""
+        therapy_model = cls.get_therapy_link_model()._meta.get_field("therapy").related_model
+        streams = [
+            f"therapy__{field.name}"
+            for field in therapy_model._meta.concrete_fields
+            if isinstance(field, StreamField)
+        ]
         return (
-            getattr(self, self.therapy_links_relation)
-            .filter(therapy__live=True)
+            links.filter(therapy__live=True)
             .select_related("therapy")
+            .defer(*streams)
             .order_by("sort_order")
         )
 
@@ -332,10 +346,7 @@ class ConditionPageMixin(ContentPageMixin, models.Model):
                 Prefetch(
                     cls.therapy_links_relation,
                     # The rows of get_therapy_links().
-                    queryset=cls.get_therapy_link_model()
-                    .objects.filter(therapy__live=True)
-                    .select_related("therapy")
-                    .order_by("sort_order"),
+                    queryset=cls.therapy_links_rows(cls.get_therapy_link_model().objects.all()),
                     to_attr="_api_therapy_links",
                 ),
             )
