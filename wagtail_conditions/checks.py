@@ -403,6 +403,8 @@ def check_base_page_model(app_configs, **kwargs):
         for model in apps.get_app_config("wagtail_conditions").get_models()
         if issubclass(model, Page)
     ]
+    if not ours:
+        return []  # our page types are swapped out too (get_models() leaves them out)
     return [
         Error(
             _(

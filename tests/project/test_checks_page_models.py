@@ -181,6 +181,16 @@ def test_a_swapped_base_page_model_is_e008_on_wagtail_8():
     assert "leave WAGTAIL_PAGE_MODEL unset" in error.hint
 
 
+@override_settings(WAGTAIL_PAGE_MODEL="testapp.HostPage")
+def test_no_e008_once_our_page_types_are_swapped_out_too():
+    # A swapped model is left out of get_models(), as our page types would be if a site
+    # swapped them for its own.
+    app_config = checks.apps.get_app_config("wagtail_conditions")
+    not_pages = [model for model in app_config.get_models() if not issubclass(model, Page)]
+    with mock.patch.object(app_config, "get_models", return_value=not_pages):
+        assert checks.check_base_page_model(None) == []
+
+
 def test_wagtails_own_page_model_passes(subtests):
     for value in (None, "wagtailcore.Page", "wagtailcore.page"):
         with subtests.test(value=value), override_settings(WAGTAIL_PAGE_MODEL=value):
