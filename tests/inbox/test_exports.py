@@ -5,6 +5,7 @@ number of queries and bounded memory.
 """
 
 import csv
+import datetime
 import io
 import tracemalloc
 import weakref
@@ -17,11 +18,11 @@ from django.db import connection
 from django.db.models.signals import post_init
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from tests.builders.inbox import inbox_url, user_of_kind
 from tests.builders.pages import AppointmentRequestFactory
-from wagtail_conditions.inbox import exports
+from wagtail_conditions.inbox import display, exports
 from wagtail_conditions.models import AppointmentRequest
 
 pytestmark = pytest.mark.django_db
@@ -313,7 +314,6 @@ INBOX_HEADER = [
 
 
 def _formatted_request():
-    import datetime
     from zoneinfo import ZoneInfo
 
     appointment = AppointmentRequestFactory(
@@ -346,8 +346,6 @@ def test_csv_export_has_the_reference_and_the_inbox_date_format(front_desk):
 
 
 def test_xlsx_export_has_real_dates_shown_in_the_inbox_format(front_desk):
-    import datetime
-
     appointment = _formatted_request()
     rows = _xlsx(front_desk.get(inbox_url("export_xlsx")))
     assert [cell.value for cell in rows[0]] == INBOX_HEADER
@@ -374,3 +372,32 @@ def test_choice_labels_are_resolved_once_per_column_not_per_cell(front_desk, mon
     status = rows[0].index("Status")
     assert sorted(row[status] for row in rows[1:]) == ["Booked", "Closed", "New"]
     assert {row[rows[0].index("Preferred time of day")] for row in rows[1:]} == {"Evening"}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("zone", ["Europe/London", "Asia/Kolkata", "America/St_Johns", "UTC"])
+@pytest.mark.parametrize(
+    "fmt", [display.DATETIME_FORMAT, "D, jS F Y G:i:s", r"\H\i: j M Y H:i %", "j M Y, g:i a"]
+)
+def test_the_export_date_formatter_writes_what_the_inbox_shows(language, zone, fmt):
+    """Each day's text formatted once and the time filled in by hand reads exactly as Django
+    formats each value, across daylight saving changes (spring and autumn), in half-hour
+    zones, translated, and through the fallback for a time part it does not fill in (g, a)."""
+    values = [
+        start + datetime.timedelta(minutes=37 * step)
+        for start in (
+            datetime.datetime(2026, 3, 27, 0, 7, 13, tzinfo=datetime.UTC),
+            datetime.datetime(2026, 10, 23, 23, 59, 59, tzinfo=datetime.UTC),
+        )
+        for step in range(300)
+    ]
+    with timezone.override(zone), translation.override(language):
+        formatter = display.DatetimeFormatter(fmt)
+        assert [formatter(value) for value in values] == [
+            formats.date_format(timezone.localtime(value), fmt) for value in values
+        ]
+        assert formatter(None) == ""
+        if fmt == display.DATETIME_FORMAT:
+            assert [formatter(value) for value in values] == [
+                display.format_datetime(value) for value in values
+            ]

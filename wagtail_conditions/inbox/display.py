@@ -7,12 +7,13 @@ link is built from the digits (and a leading ``+``) alone, so no stored text -- 
 hostile, ``javascript:alert(1)`` included -- ever reaches an ``href`` as written.
 """
 
+import operator
 import re
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html
 
 #: Date and time a request was received (and every other timestamp a person reads), in
@@ -39,6 +40,64 @@ def format_date(value):
     if value is None:
         return ""
     return formats.date_format(value, DATE_FORMAT)
+
+
+# The time of day a format may show, filled in by hand: format character -> (attribute,
+# %-format). Any other character that depends on the time or the zone sends every value
+# through Django's formatter instead.
+_TIME_PARTS = {
+    "H": ("hour", "%02d"),
+    "G": ("hour", "%d"),
+    "i": ("minute", "%02d"),
+    "s": ("second", "%02d"),
+}
+_TIME_DEPENDENT = set("aAefgGhHiOPsTuZ") | set("IUcr")
+
+
+class DatetimeFormatter:
+    """
+    ``format_datetime`` for many values, as an export needs it: the same text, a fraction
+    of the cost. The time zone is looked up once (not per value); each local day's text is
+    formatted by Django once and kept as a template the hours and minutes are put into.
+    Formats with a time part other than ``H``, ``G``, ``i`` and ``s`` fall back to Django
+    for every value. One formatter serves one export: the language and zone it was made in.
+    """
+
+    def __init__(self, format=DATETIME_FORMAT):
+        self.zone = timezone.get_current_timezone()
+        self.format = formats.get_format(format)
+        self.days = {}
+        self.attributes = []
+        pieces = dateformat.re_formatchars.split(self.format)
+        for index, piece in enumerate(pieces):
+            if index % 2 and piece in _TIME_PARTS:
+                pieces[index] = chr(1 + len(self.attributes))  # a placeholder, never a format
+                self.attributes.append(_TIME_PARTS[piece])
+            elif index % 2 and piece in _TIME_DEPENDENT:
+                self.attributes = None
+                break
+        self.day_format = None
+        if self.attributes is not None:
+            self.day_format = "".join(pieces)
+            names = [attribute for attribute, _spec in self.attributes]
+            read = operator.attrgetter(*names) if names else (lambda local: ())
+            # attrgetter of one name returns the value, not a 1-tuple.
+            self.read = (lambda local: (read(local),)) if len(names) == 1 else read
+
+    def __call__(self, value):
+        if value is None:
+            return ""
+        local = value.astimezone(self.zone)
+        if self.day_format is None:
+            return dateformat.format(local, self.format)
+        day = local.date()
+        template = self.days.get(day)
+        if template is None:
+            template = dateformat.format(local, self.day_format).replace("%", "%%")
+            for number, (_attribute, spec) in enumerate(self.attributes, 1):
+                template = template.replace(chr(number), spec)
+            self.days[day] = template
+        return template % self.read(local)
 
 
 def tel_href(phone):

@@ -1,9 +1,9 @@
 """
 Streamed CSV and XLSX exports of appointment requests.
 
-Memory stays bounded however many rows there are: rows are read with
-``QuerySet.iterator(chunk_size=...)`` (a server-side cursor on PostgreSQL, chunked fetches
-elsewhere), the CSV is written row by row into a ``StreamingHttpResponse``, and the XLSX is
+Memory stays bounded however many rows there are: rows are read as tuples of the exported
+fields with ``values_list(...).iterator(chunk_size=...)`` (a server-side cursor on
+PostgreSQL, chunked fetches elsewhere; never model instances), the CSV is written row by row into a ``StreamingHttpResponse``, and the XLSX is
 built with openpyxl's write-only mode, which spools rows to a temporary file, then streamed
 from that file (openpyxl is a dependency of Wagtail itself).
 
@@ -26,20 +26,21 @@ cells; apart from the apostrophe, the CSV keeps every value exactly.
 
 Dates and times read as they do in the inbox (``inbox.display``): "30 Nov 2026, 14:05" as
 text in the CSV, and as real date cells shown in that format in the XLSX, so they still sort.
-Choice columns (status, time of day...) map codes to labels through a dict built once per
-export, not a ``get_FOO_display()`` call per cell.
+Everything that does not change from row to row is done once per export, in the functions
+each column gets (``_csv_converters``, ``_xlsx_converters``): choice columns (status, time of
+day...) map codes to labels, already neutralised, through a dict built once, not a
+``get_FOO_display()`` call per cell; the time zone is looked up once; the CSV formats each
+day's date once and fills in the time (``display.DatetimeFormatter``), and each preferred date
+once. About 10x faster than formatting every cell through Django (docs/performance.md).
 """
 
-
 import csv
-import datetime
 import re
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -69,73 +70,63 @@ def neutralise(value, *, phone=False):
     return text
 
 
+# What a column holds, which decides how each format writes it.
+TEXT, PHONE, CHOICE, DATETIME, DATE, NUMBER = (
+    "text",
+    "phone",
+    "choice",
+    "datetime",
+    "date",
+    "number",
+)
+
+
 @dataclass(frozen=True)
 class Column:
-    """One export column. ``get(obj)`` reads the value; ``getter()`` is called once per export
-    and returns the function used for every row (so per-export work, such as resolving
-    translated choice labels, happens once)."""
+    """One export column: a heading, the model field it reads (rows are read with
+    ``values_list``, never as model instances) and what kind of value it holds."""
 
     heading: str
-    get: Callable = None
-    phone: bool = False
-    choices_of: str = ""  # a field whose choice labels replace its stored codes
-
-    def getter(self):
-        if not self.choices_of:
-            return self.get
-        field = AppointmentRequest._meta.get_field(self.choices_of)
-        labels = {value: str(label) for value, label in field.flatchoices}
-        attname = field.attname
-        return lambda obj: labels.get(getattr(obj, attname), getattr(obj, attname))
-
-
-def _local(value):
-    """An aware datetime as a naive local one (spreadsheets have no time zones)."""
-    if value is None:
-        return None
-    return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    field: str
+    kind: str = TEXT
 
 
 def _field(name):
     return capfirst(AppointmentRequest._meta.get_field(name).verbose_name)
 
 
-def _column(name, get=None, **kwargs):
-    return Column(heading=_field(name), get=get or (lambda obj: getattr(obj, name)), **kwargs)
-
-
-def _choice(name):
-    return Column(heading=_field(name), choices_of=name)
+def _column(name, kind=TEXT):
+    return Column(heading=_field(name), field=name, kind=kind)
 
 
 #: The inbox export: what the front desk works from.
 INBOX_COLUMNS = [
     _column("reference"),
-    _column("created_at", lambda obj: _local(obj.created_at)),
-    _choice("status"),
+    _column("created_at", DATETIME),
+    _column("status", CHOICE),
     _column("name"),
     _column("email"),
-    _column("phone", phone=True),
-    _column("preferred_date"),
-    _choice("preferred_time"),
-    _choice("patient_status"),
+    _column("phone", PHONE),
+    _column("preferred_date", DATE),
+    _column("preferred_time", CHOICE),
+    _column("patient_status", CHOICE),
     _column("reason"),
     _column("topic"),
     _column("source_page_title"),
     _column("staff_notes"),
-    _choice("notification_status"),
+    _column("notification_status", CHOICE),
 ]
 
 #: Everything held about a request, for a person's subject access request.
 FULL_COLUMNS = [
-    Column(_("ID"), lambda obj: obj.pk),
+    Column(_("ID"), "pk", NUMBER),
     *INBOX_COLUMNS,
-    _choice("spam_reason"),
+    _column("spam_reason", CHOICE),
     _column("consent_text"),
-    _column("consent_given_at", lambda obj: _local(obj.consent_given_at)),
+    _column("consent_given_at", DATETIME),
     _column("privacy_notice_url"),
     _column("privacy_notice_version"),
-    _column("updated_at", lambda obj: _local(obj.updated_at)),
+    _column("updated_at", DATETIME),
 ]
 
 
@@ -143,29 +134,68 @@ def headings(columns):
     return [str(column.heading) for column in columns]
 
 
-def _csv_value(value, phone):
+def _labels(column):
+    """A choice column's codes mapped to their labels, resolved (translated) once."""
+    field = AppointmentRequest._meta.get_field(column.field)
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+def _text(value):
+    """``neutralise`` for the hot path: the stored text, rarely anything else."""
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
-        # Already local and naive (``_local``): format it as it stands.
-        return formats.date_format(value, display.DATETIME_FORMAT)
-    if isinstance(value, datetime.date):
-        return display.format_date(value)
-    if isinstance(value, int | float):
-        return value
-    return neutralise(value, phone=phone)
+    if value.__class__ is not str:
+        value = str(value)
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
-def _bound(columns):
-    return [(column.getter(), column.phone) for column in columns]
+def _phone(value):
+    if value is None:
+        return ""
+    return neutralise(value, phone=True)
+
+
+def _rows(queryset, columns):
+    """One tuple of raw values per request, read in chunks."""
+    return queryset.values_list(*(column.field for column in columns)).iterator(
+        chunk_size=CHUNK_SIZE
+    )
+
+
+def _csv_converters(columns):
+    """One function per column turning a raw value into its CSV text, made once per export:
+    labels resolved, the time zone looked up and each day's date text formatted once."""
+    datetimes = display.DatetimeFormatter()
+    dates = {}
+
+    def date(value):
+        text = dates.get(value)
+        if text is None:
+            text = dates[value] = display.format_date(value)
+        return text
+
+    def choice(column):
+        labels = {value: _text(label) for value, label in _labels(column).items()}
+
+        def label(value):
+            text = labels.get(value)
+            return _text(value) if text is None else text
+
+        return label
+
+    def number(value):
+        return "" if value is None else value
+
+    by_kind = {TEXT: _text, PHONE: _phone, DATETIME: datetimes, DATE: date, NUMBER: number}
+    return [choice(column) if column.kind == CHOICE else by_kind[column.kind] for column in columns]
 
 
 def csv_rows(queryset, columns=INBOX_COLUMNS):
     """Header, then one list of neutralised values per request, read in chunks."""
     yield headings(columns)
-    bound = _bound(columns)
-    for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield [_csv_value(get(obj), phone) for get, phone in bound]
+    converters = _csv_converters(columns)
+    for values in _rows(queryset, columns):
+        yield [convert(value) for convert, value in zip(converters, values, strict=True)]
 
 
 class _Echo:
@@ -202,21 +232,54 @@ def csv_response(queryset, filename, columns=INBOX_COLUMNS):
     return response
 
 
-def _xlsx_cell(sheet, value, phone):
-    if isinstance(value, datetime.datetime):
-        cell = WriteOnlyCell(sheet, value=value)
+def _xlsx_converters(sheet, columns):
+    """One function per column turning a raw value into its XLSX cell, made once per export."""
+    zone = timezone.get_current_timezone()
+
+    def text_cell(text):
+        if not text.isprintable():  # rare: tabs, line breaks, or what XML cannot hold
+            text = _XML_ILLEGAL_RE.sub("", text)
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # text, never a formula
+        return cell
+
+    def text(value):
+        return WriteOnlyCell(sheet, value=None) if value is None else text_cell(_text(value))
+
+    def phone(value):
+        return WriteOnlyCell(sheet, value=None) if value is None else text_cell(_phone(value))
+
+    def choice(column):
+        labels = {value: _text(label) for value, label in _labels(column).items()}
+
+        def label(value):
+            found = labels.get(value)
+            if found is None:
+                return WriteOnlyCell(sheet, value=None) if value is None else text(value)
+            return text_cell(found)
+
+        return label
+
+    def datetime_cell(value):
+        if value is None:
+            return WriteOnlyCell(sheet, value=None)
+        # Spreadsheets have no time zones: the local time, naive, to the second.
+        local = value.astimezone(zone).replace(tzinfo=None, microsecond=0)
+        cell = WriteOnlyCell(sheet, value=local)
         cell.number_format = display.XLSX_DATETIME_FORMAT
         return cell
-    if isinstance(value, datetime.date):
+
+    def date_cell(value):
         cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = display.XLSX_DATE_FORMAT
+        if value is not None:
+            cell.number_format = display.XLSX_DATE_FORMAT
         return cell
-    if isinstance(value, int | float) or value is None:
+
+    def number(value):
         return WriteOnlyCell(sheet, value=value)
-    text = _XML_ILLEGAL_RE.sub("", neutralise(value, phone=phone))
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # text, never a formula
-    return cell
+
+    by_kind = {TEXT: text, PHONE: phone, DATETIME: datetime_cell, DATE: date_cell, NUMBER: number}
+    return [choice(column) if column.kind == CHOICE else by_kind[column.kind] for column in columns]
 
 
 def write_xlsx(queryset, file, columns=INBOX_COLUMNS):
@@ -229,9 +292,9 @@ def write_xlsx(queryset, file, columns=INBOX_COLUMNS):
         cell.data_type = "s"
         header.append(cell)
     sheet.append(header)
-    bound = _bound(columns)
-    for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
-        sheet.append([_xlsx_cell(sheet, get(obj), phone) for get, phone in bound])
+    converters = _xlsx_converters(sheet, columns)
+    for values in _rows(queryset, columns):
+        sheet.append([convert(value) for convert, value in zip(converters, values, strict=True)])
     workbook.save(file)
 
 
