@@ -28,7 +28,7 @@ $(BIN)/.demo-installed: pyproject.toml
 demo: $(BIN)/.demo-installed
 	cd example_site && ../$(BIN)/python check_port.py $(PORT)
 	cd example_site && ../$(BIN)/python manage.py migrate --noinput
-	cd example_site && ../$(BIN)/python manage.py setup_demo
+	cd example_site && ../$(BIN)/python manage.py setup_demo --address http://127.0.0.1:$(PORT)
 	@echo "Open http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/, admin / changeme)"
 	@echo "Headless demo client: http://127.0.0.1:$(PORT)/headless/ (HEADLESS_PREVIEW=1 make demo: previews there too)"
 	cd example_site && WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) ../$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

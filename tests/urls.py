@@ -1,6 +1,7 @@
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from wagtail_conditions.api.v2 import api_router
@@ -13,6 +14,7 @@ except ImportError:  # Wagtail < 8 has no API v3.
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap),
     path("api/v2/", api_router.urls),
     *([path("api/v3/", api_v3.urls)] if api_v3 else []),
     path("", include("wagtail_conditions.urls")),

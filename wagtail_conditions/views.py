@@ -32,6 +32,9 @@ URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 NOT_UTF8 = _("Your answers contain characters that are not valid text (UTF-8).")
 UNREADABLE = _("Your answers were sent in a form the server could not read.")
+# One visitor's errors, thank-you message or problem: never for search engines (the pages also
+# say so in a robots meta tag, through {% seo_meta %}).
+NOINDEX = "noindex"
 
 
 def _render_page(request, page, block_id, state, status=200):
@@ -42,6 +45,7 @@ def _render_page(request, page, block_id, state, status=200):
         response.render()
     response.status_code = status
     add_never_cache_headers(response)
+    response["X-Robots-Tag"] = NOINDEX
     return response
 
 
@@ -58,6 +62,7 @@ def _problem_page(request, answer, page=None):
         status=answer.status,
     )
     add_never_cache_headers(response)
+    response["X-Robots-Tag"] = NOINDEX
     for header, value in answer.headers.items():
         response[header] = value
     return response

@@ -4,6 +4,7 @@ from django.urls import include, path
 from home.views import headless_client
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from wagtail_conditions.api.v2 import api_router
@@ -17,6 +18,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap),
     path("api/v2/", api_router.urls),
     *([path("api/v3/", api_v3.urls)] if api_v3 else []),
     # The static headless client (example_site/static/headless/), built on the API alone.

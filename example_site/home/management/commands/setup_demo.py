@@ -1,8 +1,10 @@
 """Prepare the example site: a home page, the package's demo content and a demo superuser."""
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -15,9 +17,26 @@ DEMO_PASSWORD = "changeme"  # documented in the README; for the local demo only
 class Command(BaseCommand):
     help = "Set up the example site with demo content and a demo superuser (admin / changeme)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default="http://127.0.0.1:8000",
+            help="Where the demo is served (default: %(default)s). The site's hostname and "
+            "port are set from it, so canonical links and full URLs point there.",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        address = urlsplit(options["address"])
+        try:
+            port = address.port or (443 if address.scheme == "https" else 80)
+        except ValueError as error:
+            raise CommandError(f"--address {options['address']!r}: {error}") from None
+        if address.scheme not in ("http", "https") or not address.hostname:
+            raise CommandError(f"--address must be an http(s) URL, not {options['address']!r}")
         site = Site.objects.get(is_default_site=True)
+        site.hostname, site.port = address.hostname, port
+        site.save()
         home = HomePage.objects.first()
         if home is None:
             root = Page.get_first_root_node()

@@ -1,0 +1,76 @@
+"""
+``{% seo_meta %}``: the ``<head>`` tags that let a page be found and shared — its canonical
+link, meta description, robots directive, Open Graph and Twitter card — for any Wagtail page.
+
+Put ``{% load wagtail_conditions_seo %}{% seo_meta %}`` in the ``<head>`` of the site's base
+template (our ``wagtail_conditions/base.html`` and the example site's do). It reads ``page``
+and ``request`` from the context, and adds no query to a page Wagtail has served: the site
+and its root paths are already cached on the request.
+"""
+
+from django import template
+from django.conf import settings
+from django.utils import translation
+from wagtail.models import Page, Site
+
+from ..appointments.form_state import REQUEST_ATTRIBUTE
+from ..models.pages import ContentPageMixin, IndexPageMixin
+
+register = template.Library()
+
+# An index's own search: its results are not indexed (search engines ask sites not to let
+# them index internal search results), and its canonical URL leaves the query out.
+SEARCH_PARAMETER = "q"
+
+
+def _page_number(request):
+    """The index's page number when it is a valid one past the first, else None."""
+    value = request.GET.get("page", "")
+    return int(value) if value.isdigit() and 1 < int(value) < 10_000 else None
+
+
+def canonical_url(page, request):
+    """The page's full URL on its site; on an index, the page of the list without filters or
+    search (``?page=N`` is kept: each page of a list is its own document)."""
+    url = page.get_full_url(request)
+    if url and isinstance(page, IndexPageMixin):
+        number = _page_number(request)
+        if number:
+            url = f"{url}?page={number}"
+    return url
+
+
+def is_noindex(request):
+    """A response showing one visitor's state (a form's errors or its thank-you message), or
+    the results of a search, is not for search engines."""
+    return bool(getattr(request, REQUEST_ATTRIBUTE, None)) or bool(
+        request.GET.get(SEARCH_PARAMETER, "").strip()
+    )
+
+
+def og_locale():
+    """The active language as Open Graph writes a locale (``en_GB``), or None when the
+    language names no territory (``en``): Open Graph has no form for a bare language."""
+    locale = translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)
+    return locale if "_" in locale else None
+
+
+@register.inclusion_tag("wagtail_conditions/includes/seo_meta.html", takes_context=True)
+def seo_meta(context):
+    request = context.get("request")
+    page = context.get("page")
+    if request is None or not isinstance(page, Page):
+        return {"page": None}
+    get_description = getattr(page, "get_meta_description", None)
+    description = get_description() if get_description else page.search_description
+    site = Site.find_for_request(request)
+    return {
+        "page": page,
+        "title": page.seo_title or page.title,
+        "description": description,
+        "canonical_url": canonical_url(page, request),
+        "noindex": is_noindex(request),
+        "site_name": (site.site_name if site else "") or getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        "og_type": "article" if isinstance(page, ContentPageMixin) else "website",
+        "og_locale": og_locale(),
+    }
