@@ -98,110 +98,66 @@ def describe_form(block, value, page, block_id, *, request=None, site_settings=N
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
-FORM_DESCRIPTION_SCHEMA = {
-    "type": "object",
-    "description": "An appointment request form: render its fields, then POST them as JSON "
-    "to submit.url with submit.page, submit.block and submit.token.",
-    "properties": {
+
+def _closed_object(properties, **annotations):
+    """The JSON Schema of an object with exactly ``properties``, every one of them present."""
+    return {
+        "type": "object",
+        **annotations,
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+_FIELD_SCHEMA = _closed_object(
+    {
+        "name": {"enum": list(FIELD_TYPES)},
+        "type": {"enum": sorted(set(FIELD_TYPES.values()))},
+        "label": {"type": "string"},
+        "help_text": {"type": "string"},
+        "required": {"type": "boolean"},
+        "max_length": {"type": ["integer", "null"]},
+        "min": {**_NULLABLE_STRING, "description": "Earliest date (YYYY-MM-DD)."},
+        "max": {**_NULLABLE_STRING, "description": "Latest date (YYYY-MM-DD)."},
+        "autocomplete": _NULLABLE_STRING,
+        "choices": {
+            "type": "array",
+            "items": _closed_object({"value": {"type": "string"}, "label": {"type": "string"}}),
+        },
+        "link_url": _NULLABLE_STRING,
+        "link_text": _NULLABLE_STRING,
+    }
+)
+
+_SUBMIT_SCHEMA = _closed_object(
+    {
+        "url": {"type": "string"},
+        "method": {"const": "POST"},
+        "content_type": {"const": "application/json"},
+        "page": {"type": "integer"},
+        "block": {"type": "string"},
+        "token": {"type": "string"},
+        "token_expires_at": {"type": "string", "format": "date-time"},
+        "honeypot_field": {"type": "string"},
+    }
+)
+
+FORM_DESCRIPTION_SCHEMA = _closed_object(
+    {
         "heading": {"type": "string"},
         "intro": {"type": "string"},
         "booking_notice": {"type": "string"},
         "button_label": {"type": "string"},
         "thank_you_message": {"type": "string"},
         "anchor": {"type": "string"},
-        "consent": {
-            "type": "object",
-            "properties": {"text": {"type": "string"}, "privacy_url": _NULLABLE_STRING},
-            "required": ["text", "privacy_url"],
-            "additionalProperties": False,
-        },
-        "fields": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "name": {"enum": list(FIELD_TYPES)},
-                    "type": {"enum": sorted(set(FIELD_TYPES.values()))},
-                    "label": {"type": "string"},
-                    "help_text": {"type": "string"},
-                    "required": {"type": "boolean"},
-                    "max_length": {"type": ["integer", "null"]},
-                    "min": {**_NULLABLE_STRING, "description": "Earliest date (YYYY-MM-DD)."},
-                    "max": {**_NULLABLE_STRING, "description": "Latest date (YYYY-MM-DD)."},
-                    "autocomplete": _NULLABLE_STRING,
-                    "choices": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "value": {"type": "string"},
-                                "label": {"type": "string"},
-                            },
-                            "required": ["value", "label"],
-                            "additionalProperties": False,
-                        },
-                    },
-                    "link_url": _NULLABLE_STRING,
-                    "link_text": _NULLABLE_STRING,
-                },
-                "required": [
-                    "name",
-                    "type",
-                    "label",
-                    "help_text",
-                    "required",
-                    "max_length",
-                    "min",
-                    "max",
-                    "autocomplete",
-                    "choices",
-                    "link_url",
-                    "link_text",
-                ],
-                "additionalProperties": False,
-            },
-        },
+        "consent": _closed_object({"text": {"type": "string"}, "privacy_url": _NULLABLE_STRING}),
+        "fields": {"type": "array", "items": _FIELD_SCHEMA},
         "submit": {
             "description": "Null when the form's page is unknown to the serializer.",
-            "oneOf": [
-                {"type": "null"},
-                {
-                    "type": "object",
-                    "properties": {
-                        "url": {"type": "string"},
-                        "method": {"const": "POST"},
-                        "content_type": {"const": "application/json"},
-                        "page": {"type": "integer"},
-                        "block": {"type": "string"},
-                        "token": {"type": "string"},
-                        "token_expires_at": {"type": "string", "format": "date-time"},
-                        "honeypot_field": {"type": "string"},
-                    },
-                    "required": [
-                        "url",
-                        "method",
-                        "content_type",
-                        "page",
-                        "block",
-                        "token",
-                        "token_expires_at",
-                        "honeypot_field",
-                    ],
-                    "additionalProperties": False,
-                },
-            ],
+            "oneOf": [{"type": "null"}, _SUBMIT_SCHEMA],
         },
     },
-    "required": [
-        "heading",
-        "intro",
-        "booking_notice",
-        "button_label",
-        "thank_you_message",
-        "anchor",
-        "consent",
-        "fields",
-        "submit",
-    ],
-    "additionalProperties": False,
-}
+    description="An appointment request form: render its fields, then POST them as JSON "
+    "to submit.url with submit.page, submit.block and submit.token.",
+)
