@@ -84,8 +84,10 @@ def test_wheel_carries_every_migration(dists):
 
 def test_wheel_carries_the_translation_catalogs(dists):
     wheel, _sdist = dists
-    assert "wagtail_conditions/locale/en/LC_MESSAGES/django.po" in wheel
-    assert "wagtail_conditions/locale/en/LC_MESSAGES/django.mo" in wheel
+    for locale in ("en", "es", "fr"):
+        assert f"wagtail_conditions/locale/{locale}/LC_MESSAGES/django.po" in wheel
+        assert f"wagtail_conditions/locale/{locale}/LC_MESSAGES/django.mo" in wheel
+    assert package_files("locale") <= wheel
 
 
 def test_wheel_carries_the_management_commands(dists):
