@@ -67,22 +67,7 @@ def describe_form(block, value, page, block_id, *, request=None, site_settings=N
         site = page.get_site() if page is not None else None
         config = block.get_config(value, page, block_id or "", site=site)
     form = AppointmentRequestForm(config=config)
-    submit = None
-    if page is not None and block_id:
-        path = reverse("wagtail_conditions:appointment_api_submit")
-        issued = time.time()
-        submit = {
-            "url": request.build_absolute_uri(path) if request is not None else path,
-            "method": "POST",
-            "content_type": "application/json",
-            "page": page.pk,
-            "block": block_id,
-            "token": make_form_token(page.pk, block_id, now=issued),
-            "token_expires_at": datetime.datetime.fromtimestamp(
-                int(issued) + conf.APPOINTMENT_TOKEN_MAX_AGE, tz=datetime.UTC
-            ).isoformat(),
-            "honeypot_field": HONEYPOT_FIELD,
-        }
+    submit = describe_submit(page, block_id, request=request) if page is not None else None
     return {
         "heading": str(value.get("heading") or ""),
         "intro": str(value.get("intro") or ""),
@@ -93,6 +78,28 @@ def describe_form(block, value, page, block_id, *, request=None, site_settings=N
         "consent": {"text": config.consent_text, "privacy_url": config.privacy_url or None},
         "fields": [_describe_field(name, field, config) for name, field in form.fields.items()],
         "submit": submit,
+    }
+
+
+def describe_submit(page, block_id, *, request=None):
+    """The ``submit`` part of a form's description: where and how to send it, with a fresh
+    token for ``page`` and ``block_id`` (None without a block id). The rest of a description
+    depends only on the block's value and its site's settings."""
+    if not block_id:
+        return None
+    path = reverse("wagtail_conditions:appointment_api_submit")
+    issued = time.time()
+    return {
+        "url": request.build_absolute_uri(path) if request is not None else path,
+        "method": "POST",
+        "content_type": "application/json",
+        "page": page.pk,
+        "block": block_id,
+        "token": make_form_token(page.pk, block_id, now=issued),
+        "token_expires_at": datetime.datetime.fromtimestamp(
+            int(issued) + conf.APPOINTMENT_TOKEN_MAX_AGE, tz=datetime.UTC
+        ).isoformat(),
+        "honeypot_field": HONEYPOT_FIELD,
     }
 
 

@@ -16,9 +16,12 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, IntegrityError, transaction
-from wagtail.models import Page
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
+from wagtail.models import Page, PageViewRestriction
 
 from ..blocks.appointment import find_form_block
+from ..blocks.batch import page_site_settings
 from ..models import AppointmentRequest
 from ..signals import appointment_request_created
 from . import tokens
@@ -69,7 +72,12 @@ def resolve_form(page_id, block_id):
         return None, None, None
     if not isinstance(block_id, str) or not 0 < len(block_id) <= 64:
         return None, None, None
-    page = Page.objects.live().public().filter(pk=page_id).first()
+    # Wagtail's ``public()`` reads every view restriction of the site first; this asks in the
+    # page's own query whether one applies to it (on it or an ancestor: a path prefix).
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    page = Page.objects.live().filter(~Exists(restricted), pk=page_id).first()
     if page is None:
         return None, None, None
     page = page.specific
@@ -77,7 +85,11 @@ def resolve_form(page_id, block_id):
     if found is None:
         return None, None, None
     block, value = found
-    return page, block, block.get_config(value, page, block_id, site=page.get_site())
+    return (
+        page,
+        block,
+        block.get_config(value, page, block_id, site_settings=page_site_settings(page)),
+    )
 
 
 def submit_appointment_request(
@@ -92,7 +104,9 @@ def submit_appointment_request(
     submission invalid (the JSON face's strictness) instead of being ignored.
     """
     try:
-        return _submit(data, request, page_id, block_id, token, idempotency_key, reject_unknown_fields)
+        return _submit(
+            data, request, page_id, block_id, token, idempotency_key, reject_unknown_fields
+        )
     except DatabaseError:
         logger.exception("Appointment request not stored: the database is unavailable")
         return Outcome(Result.UNAVAILABLE)
@@ -177,16 +191,22 @@ def _store(instance, form):
                     )
         except IntegrityError:
             existing = (
-                type(instance)._default_manager.filter(submission_key=instance.submission_key).first()
+                type(instance)
+                ._default_manager.filter(submission_key=instance.submission_key)
+                .first()
             )
             if existing is None:  # the reference was taken: draw another
                 instance.pk = None
                 instance.reference = new_reference()
                 continue
             if not _same_answers(existing, form):
-                logger.info("Submission key of request %s reused with other answers", existing.reference)
+                logger.info(
+                    "Submission key of request %s reused with other answers", existing.reference
+                )
                 return None
-            logger.info("Appointment request %s submitted again; kept the first", existing.reference)
+            logger.info(
+                "Appointment request %s submitted again; kept the first", existing.reference
+            )
             return existing
         if instance.status != Status.SPAM:
             appointment_request_created.send(sender=type(instance), instance=instance)

@@ -1,5 +1,6 @@
 """The appointment request form block: drop it into any StreamField."""
 
+import json
 from dataclasses import dataclass, field
 
 from django import forms
@@ -15,7 +16,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import StreamField
 from wagtail.models import PageViewRestriction
 
-from ..appointments.description import FORM_DESCRIPTION_SCHEMA, describe_form
+from ..appointments.description import FORM_DESCRIPTION_SCHEMA, describe_form, describe_submit
 from ..appointments.form_state import FormState, get_form_state
 from ..appointments.forms import AppointmentRequestForm
 from ..appointments.tokens import make_form_token
@@ -86,7 +87,9 @@ class AppointmentFormBlock(blocks.StructBlock):
         default=[],
         help_text=_("Each must also be ticked above."),
     )
-    button_label = blocks.CharBlock(label=_("Button text"), max_length=50, default=_("Send request"))
+    button_label = blocks.CharBlock(
+        label=_("Button text"), max_length=50, default=_("Send request")
+    )
     thank_you_message = blocks.TextBlock(
         label=_("Thank-you message"), max_length=500, default=DEFAULT_THANK_YOU
     )
@@ -268,14 +271,21 @@ class AppointmentFormBlock(blocks.StructBlock):
             return describe_form(self, value, None, None, request=request)
         if batch is None:
             return describe_form(self, value, page, _find_block_id(page, value), request=request)
-        return describe_form(
-            self,
-            value,
-            page,
-            batch.block_id(value) or _find_block_id(page, value),
-            request=request,
-            site_settings=batch.site_settings(page, request),
+        block_id = batch.block_id(value) or _find_block_id(page, value)
+        site_settings = batch.site_settings(page, request)
+        # All but ``submit`` depends only on the block's value, its anchor and the site's
+        # settings: described once per response for the forms that share them (a listing of
+        # pages made from one template), each page given its own submit part and token.
+        key = (
+            id(self),
+            form_anchor(value, block_id),
+            id(site_settings),
+            json.dumps(self.get_prep_value(value), sort_keys=True, default=str),
         )
+        shared = batch.memo(
+            key, lambda: describe_form(self, value, None, block_id, site_settings=site_settings)
+        )
+        return {**shared, "submit": describe_submit(page, block_id, request=request)}
 
     def get_api_schema(self):
         return FORM_DESCRIPTION_SCHEMA

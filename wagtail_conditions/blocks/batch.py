@@ -59,6 +59,7 @@ class ResponseBatch:
         self._rich_text = {}
         self._embeds = {}
         self._site_settings = {}
+        self._memo = {}
         if convert:
             self._collect(self._convert(pages, field_names), read_embeds=True)
         else:
@@ -87,11 +88,17 @@ class ResponseBatch:
     def site_settings(self, page, request=None):
         """The appointment settings of ``page``'s site (an unsaved blank one if it has none,
         None if the page is on no site), looked up once per site for the whole response."""
-        url_parts = page.get_url_parts(request)
-        site_id = url_parts[0] if url_parts else None
+        site_id = _site_id(page, request)
         if site_id not in self._site_settings:
             self._site_settings[site_id] = _load_site_settings(site_id, request)
         return self._site_settings[site_id]
+
+    def memo(self, key, make):
+        """``make()``, called once per ``key`` for the whole response: for what the blocks of
+        several pages would otherwise each compute alike (a form's description)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     # --- Fetching ------------------------------------------------------------------------
 
@@ -127,7 +134,9 @@ class ResponseBatch:
                     self._block_ids[id(child)] = child_id
                 if isinstance(child, RichText) and child.source:
                     sources.add(child.source)
-                elif read_embeds and isinstance(block, EmbedBlock) and isinstance(child, EmbedValue):
+                elif (
+                    read_embeds and isinstance(block, EmbedBlock) and isinstance(child, EmbedValue)
+                ):
                     embed_hashes.add(
                         embeds.get_embed_hash(child.url, child.max_width, child.max_height)
                     )
@@ -170,6 +179,18 @@ def _walk(block, value):
         for bound in value.bound_blocks:
             yield bound.block, bound.value, bound.id
             yield from _walk(bound.block, bound.value)
+
+
+def page_site_settings(page, request=None):
+    """The appointment settings of ``page``'s site, as ``ResponseBatch.site_settings`` gives
+    them, for one page: its site found from Wagtail's cached site root paths (no query for the
+    ``Site``), the settings in one query with their privacy page."""
+    return _load_site_settings(_site_id(page, request), request)
+
+
+def _site_id(page, request):
+    url_parts = page.get_url_parts(request)
+    return url_parts[0] if url_parts else None
 
 
 def _load_site_settings(site_id, request):
