@@ -26,6 +26,18 @@ SchemaFunction = Callable[[blocks.Block], dict]
 _registry: dict[type[blocks.Block], SchemaFunction] = {}
 
 
+def closed_object(properties, *, required=None, **keywords) -> dict:
+    """The schema of a JSON object with exactly ``properties``, all of them required unless
+    ``required`` names which; ``keywords`` adds others (``title``, ``description``)."""
+    return {
+        "type": "object",
+        **keywords,
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+    }
+
+
 def register_block_schema(block_class, function=None):
     """Describe the API value of ``block_class`` with ``function(block) -> dict``.
 
@@ -85,19 +97,16 @@ def labelled(schema, block) -> dict:
 def stream_child_schema(name, block) -> dict:
     """One item of a stream, ``{"type": name, "value": …, "id": …}``, as Wagtail returns it."""
     return labelled(
-        {
-            "type": "object",
-            "properties": {
+        closed_object(
+            {
                 "type": {"const": name},
                 "value": block_schema(block),
                 "id": {
                     "type": ["string", "null"],
                     "description": "The block's UUID (null only in content saved without one).",
                 },
-            },
-            "required": ["type", "value", "id"],
-            "additionalProperties": False,
-        },
+            }
+        ),
         block,
     )
 
@@ -112,14 +121,9 @@ def _item_counts(schema, meta):
 
 @register_block_schema(blocks.StructBlock)
 def struct_block_schema(block) -> dict:
-    return {
-        "type": "object",
-        "properties": {
-            name: labelled(block_schema(child), child) for name, child in block.child_blocks.items()
-        },
-        "required": list(block.child_blocks),
-        "additionalProperties": False,
-    }
+    return closed_object(
+        {name: labelled(block_schema(child), child) for name, child in block.child_blocks.items()}
+    )
 
 
 @register_block_schema(blocks.ListBlock)
@@ -214,17 +218,10 @@ register_block_schema(
 
 # Structured page fields. Each is an OpenAPI component of its own in API v3.
 
-BODY_AREA = {
-    "type": "object",
-    "title": "Body area",
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "slug": {"type": "string"},
-    },
-    "required": ["id", "name", "slug"],
-    "additionalProperties": False,
-}
+BODY_AREA = closed_object(
+    {"id": {"type": "integer"}, "name": {"type": "string"}, "slug": {"type": "string"}},
+    title="Body area",
+)
 
 _LINKED_PAGE_PROPERTIES = {
     "id": {"type": "integer"},
@@ -238,47 +235,31 @@ _LINKED_PAGE_PROPERTIES = {
     "summary": {"type": "string"},
 }
 
-LINKED_THERAPY = {
-    "type": "object",
-    "title": "Linked therapy",
-    "description": "A live therapy linked from a condition, in the order editors set.",
-    "properties": {
+LINKED_THERAPY = closed_object(
+    {
         **_LINKED_PAGE_PROPERTIES,
         "note": {"type": "string", "description": "How the therapy helps this condition."},
     },
-    "required": [*_LINKED_PAGE_PROPERTIES, "note"],
-    "additionalProperties": False,
-}
+    title="Linked therapy",
+    description="A live therapy linked from a condition, in the order editors set.",
+)
 
-LINKED_CONDITION = {
-    "type": "object",
-    "title": "Linked condition",
-    "description": "A live, public condition that links the therapy, by title.",
-    "properties": _LINKED_PAGE_PROPERTIES,
-    "required": list(_LINKED_PAGE_PROPERTIES),
-    "additionalProperties": False,
-}
+LINKED_CONDITION = closed_object(
+    _LINKED_PAGE_PROPERTIES,
+    title="Linked condition",
+    description="A live, public condition that links the therapy, by title.",
+)
 
-SECTION = {
-    "type": "object",
-    "title": "Section",
-    "description": "A section the editor filled in, in page order: the field that holds its "
+SECTION = closed_object(
+    {"name": {"type": "string"}, "heading": {"type": "string"}},
+    title="Section",
+    description="A section the editor filled in, in page order: the field that holds its "
     "blocks and the heading to show above them.",
-    "properties": {"name": {"type": "string"}, "heading": {"type": "string"}},
-    "required": ["name", "heading"],
-    "additionalProperties": False,
-}
+)
 
-RENDITION = {
-    "type": "object",
-    "properties": {
-        "url": {"type": "string"},
-        "width": {"type": "integer"},
-        "height": {"type": "integer"},
-    },
-    "required": ["url", "width", "height"],
-    "additionalProperties": False,
-}
+RENDITION = closed_object(
+    {"url": {"type": "string"}, "width": {"type": "integer"}, "height": {"type": "integer"}}
+)
 
 
 # Appointment requests: the JSON endpoints (``submissions.py``). API v3 documents its
@@ -348,19 +329,16 @@ VALIDATION_ERROR = {
 def appointment_problem_schema(status, **members) -> dict:
     """The RFC 7807 problem the appointment endpoints answer with ``status``; ``members``
     are the JSON Schemas of its extra (required) members."""
-    return {
-        "type": "object",
-        "title": "Problem",
-        "properties": {
+    return closed_object(
+        {
             "type": {"const": "about:blank"},
             "title": {"type": "string", "description": "The status's reason phrase."},
             "status": {"const": status},
             "detail": {"type": "string"},
             **members,
         },
-        "required": ["type", "title", "status", "detail", *members],
-        "additionalProperties": False,
-    }
+        title="Problem",
+    )
 
 
 APPOINTMENT_TOKEN_PROBLEM_MEMBERS = {

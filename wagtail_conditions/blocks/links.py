@@ -7,7 +7,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 
-from ..api.schemas import struct_block_schema
+from ..api.schemas import closed_object, struct_block_schema
 from .content import TEMPLATE_DIR, page_url
 
 
@@ -33,6 +33,17 @@ class _LinkStructValue(blocks.StructValue):
         return self.get("url") or ""
 
 
+def _chosen_link(value, name, url):
+    """The API representation of a link to the page or document chosen in child ``name``: its
+    id, ``url(chosen)`` and the link text (no id and an empty URL once it is deleted)."""
+    chosen = value.get(name)
+    return {
+        name: chosen.pk if chosen else None,
+        "url": (url(chosen) or "") if chosen else "",
+        "text": value.text,
+    }
+
+
 class PageLinkBlock(blocks.StructBlock):
     page = blocks.PageChooserBlock(label=_("Page"))
     label = blocks.CharBlock(
@@ -45,12 +56,7 @@ class PageLinkBlock(blocks.StructBlock):
         value_class = _LinkStructValue
 
     def get_api_representation(self, value, context=None):
-        page = value.get("page")
-        return {
-            "page": page.pk if page else None,
-            "url": page_url(page, context) or "",
-            "text": value.text,
-        }
+        return _chosen_link(value, "page", lambda page: page_url(page, context))
 
     def get_api_schema(self):
         return _link_schema(page={"type": ["integer", "null"], "description": "The page's id."})
@@ -72,9 +78,7 @@ class DocumentLinkBlock(blocks.StructBlock):
     def get_api_representation(self, value, context=None):
         document = value.get("document")
         return {
-            "document": document.pk if document else None,
-            "url": document.url if document else "",
-            "text": value.text,
+            **_chosen_link(value, "document", lambda document: document.url),
             "file_extension": document.file_extension if document else "",
         }
 
@@ -102,17 +106,13 @@ class ExternalLinkBlock(blocks.StructBlock):
 
 
 def _link_schema(**properties):
-    properties = {
-        **properties,
-        "url": {"type": "string", "description": "Where the link goes; never empty in a list."},
-        "text": {"type": "string"},
-    }
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
+    return closed_object(
+        {
+            **properties,
+            "url": {"type": "string", "description": "Where the link goes; never empty in a list."},
+            "text": {"type": "string"},
+        }
+    )
 
 
 class LinkStreamBlock(blocks.StreamBlock):
@@ -210,11 +210,4 @@ class CallToActionBlock(blocks.StructBlock):
             },
             "page": {"type": ["integer", "null"], "description": "The linked page's id, if any."},
         }
-        return {
-            "type": "object",
-            "properties": properties,
-            "required": list(properties),
-            "additionalProperties": False,
-        }
-
-
+        return closed_object(properties)

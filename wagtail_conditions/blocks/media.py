@@ -8,7 +8,7 @@ from wagtail.embeds.exceptions import EmbedException
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import SourceImageIOError
 
-from ..api.schemas import RENDITION
+from ..api.schemas import RENDITION, closed_object
 from .content import TEMPLATE_DIR
 
 
@@ -60,25 +60,16 @@ class ImageBlock(blocks.StructBlock):
 
     def get_api_schema(self):
         others = [name for name in self.api_renditions if name != "default"]
-        image = {
-            "type": "object",
-            "properties": {
+        image = closed_object(
+            {
                 "id": {"type": "integer"},
                 **RENDITION["properties"],
                 "alt": {"type": "string"},
                 "caption": {"type": "string"},
-                "renditions": {
-                    "type": "object",
-                    "properties": {name: RENDITION for name in others},
-                    "required": others,
-                    "additionalProperties": False,
-                },
-            },
-            "required": ["id", *RENDITION["required"], "alt", "caption", "renditions"],
-            "additionalProperties": False,
-        }
+                "renditions": closed_object({name: RENDITION for name in others}),
+            }
+        )
         return {"anyOf": [image, {"type": "null", "description": "The image no longer exists."}]}
-
 
 
 class EmbedBlock(blocks.StructBlock):
@@ -135,11 +126,4 @@ class EmbedBlock(blocks.StructBlock):
             "width": optional_integer,
             "height": optional_integer,
         }
-        return {
-            "type": "object",
-            "properties": properties,
-            "required": list(properties),
-            "additionalProperties": False,
-        }
-
-
+        return closed_object(properties)
