@@ -11,7 +11,7 @@ PORT ?= 8000
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[testing]" "tox>=4.20"
+	$(BIN)/python -m pip install --quiet -e ".[testing]" "tox>=4.20" "tox-uv>=1.11"
 	touch $@
 
 venv: $(BIN)/.installed

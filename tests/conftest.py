@@ -8,9 +8,12 @@ import socket
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connections, transaction
 from django.test import Client
+from wagtail.models import Page
 
 from tests.builders.appointments import (
     ALL_FIELDS,
@@ -38,6 +41,17 @@ def _postgres_unreachable():
     return None
 
 
+def pytest_addoption(parser, pluginmanager):
+    """pyproject's addopts run the suite on pytest-xdist workers (``--numprocesses=auto
+    --dist=loadfile``). Where xdist is disabled (``-p no:xdist``) or not installed, those two
+    options are accepted and ignored, so the suite runs in one process as with ``-n 0``."""
+    if pluginmanager.has_plugin("xdist"):
+        return
+    group = parser.getgroup("xdist", "pytest-xdist (disabled: these options are ignored)")
+    group.addoption("--numprocesses", dest="numprocesses", default=None)
+    group.addoption("--dist", dest="dist", default="no")
+
+
 def pytest_collection_modifyitems(config, items):
     reason = _postgres_unreachable()
     if reason:
@@ -50,6 +64,63 @@ def pytest_report_header(config):
     import wagtail
 
     return f"database: {db['ENGINE']} ({db.get('NAME')}), wagtail {wagtail.__version__}"
+
+
+# --- The migrated database, the same for every test whatever ran before it -------------------
+#
+# A transactional test (transaction=True, transactional_db, live_server) ends by emptying every
+# table, which also takes away what the migrations wrote (Wagtail's root page and default site,
+# the content types and permissions). pytest-django runs such tests after the others, so that
+# does not matter in one process; on xdist workers each worker takes whole files in its own
+# order, so a transactional test can come before other files' tests. After each one, the rows
+# the migrations wrote are put back, as Django's serialized_rollback does before a test.
+
+
+_DB_BLOCKER = pytest.StashKey()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's test databases, with their migrated rows kept to put back (Django keeps
+    them only when a collected test asks for serialized_rollback)."""
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if not hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    request.config.stash[_DB_BLOCKER] = django_db_blocker
+    yield
+    del request.config.stash[_DB_BLOCKER]
+
+
+def _is_transactional(item):
+    """The rule pytest-django uses to run a test outside a transaction."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    blocker = item.config.stash.get(_DB_BLOCKER, None)  # None: no test database here yet
+    if blocker is not None and _is_transactional(item):
+        with blocker.unblock():
+            _restore_migrated_rows()
+    return result
+
+
+def _restore_migrated_rows():
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is None or Page.objects.using(connection.alias).filter(depth=1).exists():
+            continue  # not set up, or not emptied (the test was skipped before it started)
+        call_command(
+            "flush", database=connection.alias, interactive=False, verbosity=0,
+            inhibit_post_migrate=True,
+        )
+        connection.creation.deserialize_db_from_string(contents)
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

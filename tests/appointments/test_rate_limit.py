@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,13 +35,12 @@ from wagtail_conditions.appointments import rate_limit
 from wagtail_conditions.models import AppointmentRequest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Database 15 of the server in REDIS_URL (default: local): the tests empty it.
+# Database 15 of the server in REDIS_URL (default: local). Each test writes under a key prefix
+# of its own and deletes those keys after, so runs in parallel (xdist workers, tox envs, other
+# checkouts) never count each other's requests.
 REDIS_URL = (
     urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"))._replace(path="/15").geturl()
 )
-REDIS_CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-}
 
 
 def client_from(address, **extra):
@@ -254,17 +254,17 @@ CHILD = textwrap.dedent(
     from django.test import RequestFactory, override_settings
     from wagtail_conditions.appointments.rate_limit import rate_limit_exceeded
 
-    url, limit, attempts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    url, limit, attempts, prefix = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": url}}
-    barrier = redis.Redis.from_url(url)
+                          "LOCATION": url, "KEY_PREFIX": prefix}}
+    barrier, barrier_key = redis.Redis.from_url(url), f"{prefix}:test-barrier"
     with override_settings(CACHES=caches, WAGTAIL_CONDITIONS={
         "APPOINTMENT_RATE_LIMIT": limit, "APPOINTMENT_RATE_LIMIT_WINDOW": 60,
     }):
         request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.50")
-        barrier.incr("test-barrier")
+        barrier.incr(barrier_key)
         deadline = time.time() + 30
-        while int(barrier.get("test-barrier")) < 2 and time.time() < deadline:
+        while int(barrier.get(barrier_key)) < 2 and time.time() < deadline:
             time.sleep(0.01)
         allowed = sum(not rate_limit_exceeded(request) for _ in range(attempts))
     print(allowed)
@@ -272,26 +272,31 @@ CHILD = textwrap.dedent(
 )
 
 
-def redis_client_or_skip():
+@pytest.fixture
+def redis_keys():
+    """(a Redis client, a key prefix of this test's own); the prefix's keys are deleted after."""
     redis = pytest.importorskip("redis", reason="the redis package is not installed")
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
     try:
         client.ping()
     except redis.exceptions.RedisError as error:
         pytest.skip(f"Redis at {REDIS_URL} did not answer ({error}); shared-limit test skipped")
-    return client
+    prefix = f"wagtail-conditions-test-{uuid.uuid4().hex}"
+    yield client, prefix
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.mark.redis
-def test_two_processes_sharing_redis_share_one_limit():
-    redis_client = redis_client_or_skip()
-    redis_client.flushdb()
+def test_two_processes_sharing_redis_share_one_limit(redis_keys):
+    redis_client, prefix = redis_keys
     limit, attempts = 12, 12
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(REPO_ROOT)}
 
     children = [
         subprocess.Popen(
-            [sys.executable, "-c", CHILD, REDIS_URL, str(limit), str(attempts)],
+            [sys.executable, "-c", CHILD, REDIS_URL, str(limit), str(attempts), prefix],
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -301,7 +306,6 @@ def test_two_processes_sharing_redis_share_one_limit():
         for _ in range(2)
     ]
     results = [child.communicate(timeout=60) for child in children]
-    redis_client.flushdb()
 
     for child, (_out, err) in zip(children, results, strict=True):
         assert child.returncode == 0, err
@@ -310,22 +314,24 @@ def test_two_processes_sharing_redis_share_one_limit():
 
 
 @pytest.mark.redis
-def test_a_counter_that_lost_its_expiry_gets_one_back(settings):
+def test_a_counter_that_lost_its_expiry_gets_one_back(settings, redis_keys):
     """If the key expires just before INCR, Redis re-creates it with no expiry."""
-    redis_client = redis_client_or_skip()
-    redis_client.flushdb()
-    settings.CACHES = REDIS_CACHES
+    redis_client, prefix = redis_keys
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
     configure(settings, APPOINTMENT_RATE_LIMIT=5, APPOINTMENT_RATE_LIMIT_WINDOW=60)
     request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.51")
     cache = caches["default"]
     key = cache.make_key(rate_limit._client_key(request))
     redis_client.set(key, 0)  # what INCR leaves behind: a counter with no expiry
 
-    try:
-        assert rate_limit.rate_limit_exceeded(request) is False
-        assert 0 < redis_client.ttl(key) <= 60
-    finally:
-        redis_client.flushdb()
+    assert rate_limit.rate_limit_exceeded(request) is False
+    assert 0 < redis_client.ttl(key) <= 60
 
 
 # --- A burst of submissions on PostgreSQL ---------------------------------------------------
