@@ -8,3 +8,5 @@ WAGTAIL_CONDITIONS = {
     "APPOINTMENT_RATE_LIMIT": 10**9,
     "APPOINTMENT_RECIPIENTS": ["desk@clinic.example"],
 }
+# The API listings' query counts are taken at up to 50 pages (Wagtail's default maximum is 20).
+WAGTAILAPI_LIMIT_MAX = 50
