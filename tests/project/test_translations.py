@@ -422,7 +422,7 @@ SPOKEN = {
             "Nom et prénom",
             "Adresse e-mail",
             "(facultatif)",
-            "Êtes-vous déjà venu à la clinique\u00a0?",
+            "Avez-vous déjà consulté à la clinique\u00a0?",
             "Le matin",
             "Nous l'utiliserons uniquement pour vous contacter au sujet de votre rendez-vous.",
         ],
