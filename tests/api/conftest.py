@@ -4,6 +4,10 @@ import json
 
 import pytest
 
+from tests.builders import pages
+
+page_set = pages.page_set  # the fixture, shared with tests/pages
+
 
 @pytest.fixture
 def send(client, django_capture_on_commit_callbacks):
@@ -17,3 +21,15 @@ def send(client, django_capture_on_commit_callbacks):
             return client.post(url, body, content_type=content_type, **extra)
 
     return send
+
+
+@pytest.fixture
+def get(client):
+    """GET a JSON endpoint (with any headers as ``extra``); it must answer 200. The body."""
+
+    def get(url, **extra):
+        response = client.get(url, **extra)
+        assert response.status_code == 200, response.content[:500]
+        return response.json()
+
+    return get

@@ -1,20 +1,17 @@
-"""Content and checks shared by the API tests (v2 and v3), and the JSON appointment
-requests and answers shared by the submission and OpenAPI contract tests."""
+"""Content shared by the API tests (v2 and v3) and the page rendering tests, on either set of
+pages (``tests.builders.pages.PageSet``), and the JSON appointment requests and answers shared by
+the submission and OpenAPI contract tests."""
 
 from http import HTTPStatus
+from types import SimpleNamespace
 
 import wagtail_factories
 
-from tests.builders.appointments import FORM_ID, valid_answers
-from tests.builders.pages import (
-    BodyAreaFactory,
-    ConditionPageFactory,
-    TherapyPageFactory,
-    assert_same_query_count,
-    link_therapies,
-)
+from tests.builders.appointments import FORM_ID, form_block, valid_answers
+from tests.builders.pages import OURS, BodyAreaFactory
 from wagtail_conditions.appointments.tokens import make_form_token
 from wagtail_conditions.blocks import BodyStreamBlock
+from wagtail_conditions.models import AppointmentSettings
 
 #: Every block of the content library, by its name in ``BodyStreamBlock``.
 CONTENT_BLOCKS = set(BodyStreamBlock().child_blocks)
@@ -24,20 +21,21 @@ def block(type_, value):
     return {"type": type_, "value": value}
 
 
-def make_every_block_condition(tree):
+def make_every_block_condition(tree, page_set=OURS, areas=None):
     """A condition whose sections use every content block, with links to a page, a document,
-    an image and an embedded video. Returns a namespace of what it made."""
+    an image and an embedded video, in ``tree`` (made by ``page_set.make_tree()``), in the
+    body ``areas`` (one new area if not given). Returns a namespace of what it made."""
     image = wagtail_factories.ImageFactory(title="Back stretch", file__width=1200, file__height=900)
     document = wagtail_factories.DocumentFactory(
         title="Stretching leaflet", file__filename="stretching.pdf"
     )
-    therapy = TherapyPageFactory(parent=tree.therapies, title="Massage", slug="massage")
-    gone = TherapyPageFactory(parent=tree.therapies, title="Retired therapy", slug="retired")
+    therapy = page_set.therapy(parent=tree.therapies, title="Massage", slug="massage")
+    gone = page_set.therapy(parent=tree.therapies, title="Retired therapy", slug="retired")
     links = (
         f'<p>Try <a linktype="page" id="{therapy.pk}">massage</a> or read the '
         f'<a linktype="document" id="{document.pk}">leaflet</a>.</p>'
     )
-    condition = ConditionPageFactory(
+    condition = page_set.condition(
         parent=tree.conditions,
         title="Back pain",
         slug="back-pain",
@@ -112,27 +110,97 @@ def make_every_block_condition(tree):
             )
         ],
     )
-    condition.body_areas.set([BodyAreaFactory()])
+    condition.body_areas.set(areas if areas is not None else [BodyAreaFactory()])
     condition.save_revision().publish()
-    link_therapies(condition, [therapy], note="Loosens the muscles.")
+    page_set.link(condition, [therapy], note="Loosens the muscles.")
     gone.delete()
-    return _Made(condition=condition, therapy=therapy, image=image, document=document)
+    return SimpleNamespace(condition=condition, therapy=therapy, image=image, document=document)
 
 
-class _Made:
-    def __init__(self, **kwargs):
-        self.__dict__.update(kwargs)
-
-
-def make_condition(parent, therapies, areas):
-    condition = ConditionPageFactory(
+def make_condition(parent, therapies, areas, page_set=OURS):
+    """A condition under ``parent`` with a paragraph and a heading, in ``areas``, linked to
+    ``therapies``."""
+    condition = page_set.condition(
         parent=parent,
         overview=[block("paragraph", "<p>Overview.</p>")],
         treatment=[block("heading", {"text": "Treatment", "level": "h2"})],
     )
     condition.body_areas.set(areas)
     condition.save()
-    link_therapies(condition, therapies)
+    page_set.link(condition, therapies)
+    return condition
+
+
+def make_every_block_refs(tree, page_set=OURS):
+    """What ``every_block_condition`` links to: an image, a document, a therapy, a privacy
+    notice page (also the site's appointment settings' notice) and a body area."""
+    refs = SimpleNamespace(
+        image=wagtail_factories.ImageFactory(title="Stretch", file__width=1200, file__height=900),
+        document=wagtail_factories.DocumentFactory(title="Leaflet", file__filename="leaflet.pdf"),
+        therapy=page_set.therapy(parent=tree.therapies, title="Massage", slug="massage"),
+        privacy=page_set.therapy(parent=tree.therapies, title="Privacy", slug="privacy"),
+        area=BodyAreaFactory(),
+    )
+    AppointmentSettings.objects.create(site=tree.site, privacy_notice=refs.privacy)
+    return refs
+
+
+def every_block_condition(parent, number, refs, page_set=OURS):
+    """A condition using every block a section offers, an appointment form and links to pages
+    among them (``refs`` from ``make_every_block_refs``)."""
+    rich = (
+        f'<p>Try <a linktype="page" id="{refs.therapy.pk}">massage</a> or read the '
+        f'<a linktype="document" id="{refs.document.pk}">leaflet</a>.</p>'
+    )
+    condition = page_set.condition(
+        parent=parent,
+        title=f"Condition {number}",
+        slug=f"condition-{number}",
+        overview=[
+            block("heading", {"text": "What it is", "level": "h2"}),
+            block("paragraph", rich),
+            block("image", {"image": refs.image.pk, "alt_text": "A stretch", "caption": ""}),
+            block("quote", {"quote": "It helped.", "attribution": "A patient"}),
+        ],
+        symptoms=[block("callout", {"tone": "info", "heading": "Note", "text": rich})],
+        treatment=[
+            block(
+                "embed",
+                {"embed": "https://video.example/stretches", "title": "Video", "caption": ""},
+            ),
+            block("faq", {"heading": "Questions", "items": [{"question": "Why?", "answer": rich}]}),
+        ],
+        approach_benefits=[
+            block(
+                "call_to_action",
+                {
+                    "heading": "Book",
+                    "text": "",
+                    "button_label": "Go",
+                    "page": refs.therapy.pk,
+                    "url": "",
+                },
+            )
+        ],
+        resources=[
+            block(
+                "links",
+                {
+                    "heading": "Read more",
+                    "links": [
+                        block("page", {"page": refs.therapy.pk, "label": ""}),
+                        block("page", {"page": refs.privacy.pk, "label": "Privacy"}),
+                        block("document", {"document": refs.document.pk, "label": ""}),
+                        block("external", {"url": "https://nhs.example/", "label": "NHS"}),
+                    ],
+                },
+            ),
+            form_block(f"form-{number}"),
+        ],
+    )
+    condition.body_areas.set([refs.area])
+    condition.save_revision().publish()
+    page_set.link(condition, [refs.therapy])
     return condition
 
 
@@ -181,8 +249,22 @@ def error(loc, msg, type_):
     return {"type": type_, "loc": ["body", loc] if loc else ["body"], "msg": msg}
 
 
-class SameQueryCountMixin:
-    """``assert_same_query_count`` for TestCase classes (host-page tests use these)."""
-
-    def assertSameQueryCount(self, small_url, large_url):
-        assert_same_query_count(self.client, small_url, large_url)
+def make_one_and_twenty(tree, page_set, areas):
+    """Pages to compare the cost of 1 item with that of 20, under ``tree.home``: a therapy
+    index "few" with one therapy and "more" with 20; a condition index "small" with one
+    condition linked to few's therapy, and "large" with 20 conditions each linked to all of
+    more's therapies. So a condition of small lists 1 therapy and one of large 20; few's therapy
+    lists 1 condition and each of more's 20; each listing lists 1 page or 20."""
+    made = SimpleNamespace(
+        few=page_set.therapy_index(parent=tree.home, slug="few", title="Few"),
+        more=page_set.therapy_index(parent=tree.home, slug="more", title="More"),
+        small=page_set.condition_index(parent=tree.home, slug="small", title="Small"),
+        large=page_set.condition_index(parent=tree.home, slug="large", title="Large"),
+    )
+    made.one_therapy = page_set.therapy(parent=made.few)
+    made.twenty_therapies = page_set.therapy.create_batch(20, parent=made.more)
+    made.one_condition = make_condition(made.small, [made.one_therapy], areas, page_set)
+    made.twenty_conditions = [
+        make_condition(made.large, made.twenty_therapies, areas, page_set) for _ in range(20)
+    ]
+    return made

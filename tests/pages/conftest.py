@@ -1,21 +1,18 @@
-"""Fixtures of the page tests (``site_tree`` is in tests/conftest.py)."""
+"""Fixtures of the page tests (``site_tree`` is in tests/conftest.py; ``page_set``, the page
+types a test builds, is in tests/builders/pages.py)."""
 
 import pytest
 
-from tests.builders.pages import OURS, BodyAreaFactory
+from tests.builders import pages
+from tests.builders.pages import BodyAreaFactory, PageAssertions
+
+page_set = pages.page_set  # the fixture, shared with tests/api
 
 
 @pytest.fixture
 def areas(db):
     """Two body areas."""
     return [BodyAreaFactory(), BodyAreaFactory()]
-
-
-@pytest.fixture
-def page_set():
-    """The page types a test builds (``tests.builders.pages.PageSet``): ours, unless a module
-    overrides this fixture to run on a host's pages too."""
-    return OURS
 
 
 @pytest.fixture
@@ -34,3 +31,9 @@ def make_condition(areas, page_set):
         return condition
 
     return make_condition
+
+
+@pytest.fixture
+def page_asserts(client):
+    """Wagtail's page test assertions, bound to the test's client (``PageAssertions``)."""
+    return PageAssertions(client)

@@ -1,20 +1,20 @@
 """
 Rendering a condition page that carries every block type costs a fixed number of queries: the
 appointment forms find their block ids without walking the page's StreamFields once each, and
-ask whether the page is private with one query per request, not two per form.
+ask whether the page is private with one query per request, not two per form. On our pages and
+on the host's alike.
 """
 
 import pytest
 from django.contrib.auth import get_user_model
 from wagtail.models import PageViewRestriction
 
-from tests.api.test_perf_listing_queries import _Refs, every_block_condition
+from tests.builders.api import every_block_condition, make_every_block_refs
 from tests.builders.appointments import form_block
-from tests.builders.pages import BodyAreaFactory, TherapyPageFactory
+from tests.builders.pages import on_each_page_set
 from wagtail_conditions.blocks import SectionStreamBlock
-from wagtail_conditions.models import AppointmentSettings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_each_page_set]
 
 # Wagtail's routing and its view-restriction check (site, pages on the path, restrictions: 7),
 # the page's therapy links and body areas (2), the blocks' references (1 image, 2 page
@@ -25,18 +25,13 @@ RENDER_QUERIES = 21
 
 
 @pytest.fixture
-def refs(site_tree):
-    import wagtail_factories
+def site_tree(db, page_set):
+    return page_set.make_tree()
 
-    refs = _Refs(
-        image=wagtail_factories.ImageFactory(title="Stretch", file__width=1200, file__height=900),
-        document=wagtail_factories.DocumentFactory(title="Leaflet", file__filename="leaflet.pdf"),
-        therapy=TherapyPageFactory(parent=site_tree.therapies, title="Massage", slug="massage"),
-        privacy=TherapyPageFactory(parent=site_tree.therapies, title="Privacy", slug="privacy"),
-        area=BodyAreaFactory(),
-    )
-    AppointmentSettings.objects.create(site=site_tree.site, privacy_notice=refs.privacy)
-    return refs
+
+@pytest.fixture
+def refs(site_tree, page_set):
+    return make_every_block_refs(site_tree, page_set)
 
 
 def rendered_queries(client, url, django_assert_num_queries, count):
@@ -48,9 +43,9 @@ def rendered_queries(client, url, django_assert_num_queries, count):
 
 
 def test_every_block_page_renders_in_a_fixed_number_of_queries(
-    client, site_tree, refs, django_assert_num_queries
+    client, site_tree, refs, page_set, django_assert_num_queries
 ):
-    page = every_block_condition(site_tree.conditions, 1, refs)
+    page = every_block_condition(site_tree.conditions, 1, refs, page_set)
     used = {child.block_type for name, _h in page.sections for child in getattr(page, name)}
     assert used == set(SectionStreamBlock().child_blocks)
 
@@ -59,9 +54,9 @@ def test_every_block_page_renders_in_a_fixed_number_of_queries(
 
 
 def test_more_forms_on_a_page_cost_no_more_queries(
-    client, site_tree, refs, django_assert_num_queries
+    client, site_tree, refs, page_set, django_assert_num_queries
 ):
-    page = every_block_condition(site_tree.conditions, 2, refs)
+    page = every_block_condition(site_tree.conditions, 2, refs, page_set)
     page.causes = [form_block("form-a", anchor="a"), form_block("form-b", anchor="b")]
     page.save_revision().publish()
 
@@ -69,8 +64,8 @@ def test_more_forms_on_a_page_cost_no_more_queries(
     assert html.count('name="token"') == 3
 
 
-def test_a_restriction_on_an_ancestor_makes_the_form_private(client, site_tree, refs):
-    page = every_block_condition(site_tree.conditions, 3, refs)
+def test_a_restriction_on_an_ancestor_makes_the_form_private(client, site_tree, refs, page_set):
+    page = every_block_condition(site_tree.conditions, 3, refs, page_set)
     PageViewRestriction.objects.create(
         page=site_tree.conditions, restriction_type=PageViewRestriction.LOGIN
     )

@@ -6,14 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains
 
-from tests.builders.pages import PAGE_SETS, assert_same_query_count
+from tests.builders.pages import assert_same_query_count, on_each_page_set
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=PAGE_SETS, ids=str)
-def page_set(request):
-    return request.param
+pytestmark = [pytest.mark.django_db, on_each_page_set]
 
 
 @pytest.fixture
@@ -75,7 +70,9 @@ def test_therapy_page_with_twenty_conditions_costs_the_same_as_with_one(
     assert_same_query_count(client, one.url, twenty.url)
 
 
-def test_therapy_index_with_twenty_therapies_costs_the_same_as_with_one(client, site_tree, page_set):
+def test_therapy_index_with_twenty_therapies_costs_the_same_as_with_one(
+    client, site_tree, page_set
+):
     small = page_set.therapy_index(parent=site_tree.home, slug="small", title="Small")
     large = page_set.therapy_index(parent=site_tree.home, slug="large", title="Large")
     page_set.therapy(parent=small)
