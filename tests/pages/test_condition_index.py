@@ -21,8 +21,10 @@ def soup(response):
 
 
 def listed_titles(response):
-    """Condition titles on the page, in the order shown."""
-    return [a.get_text(strip=True) for a in soup(response).select(".wc-az-group .wc-card__title a")]
+    """Condition titles on the page, in the order shown: under their A–Z letters, or best
+    first as search results."""
+    cards = soup(response).select(":is(.wc-az-group, .wc-results) .wc-card__title a")
+    return [a.get_text(strip=True) for a in cards]
 
 
 def group_letters(response):
@@ -212,7 +214,39 @@ def test_search_does_not_find_drafts_or_private_conditions(get, subtests, condit
         with subtests.test(query=query):
             response = get(q=query)
             assert listed_titles(response) == []
-            assertContains(response, "No conditions match your search.")
+            assertContains(response, f"No conditions found for “{query}”")
+
+
+def test_search_finds_the_start_of_a_word(get, condition_index):
+    """A patient types part of a word: "cramp" finds "muscle cramps" (an alternative name),
+    "spasm" and "migr" find titles, "lumb" an alternative name, "épicond" ignores accents."""
+    assert listed_titles(get(q="cramp")) == ["Muscle spasms"]
+    assert listed_titles(get(q="spasm")) == ["Muscle spasms"]
+    assert listed_titles(get(q="migr")) == ["Migraine"]
+    assert listed_titles(get(q="lumb")) == ["Back pain"]
+    assert listed_titles(get(q="Epicond")) == ["Épicondylitis"]
+
+
+def test_search_lists_title_matches_first(get, condition_index):
+    """ "pain" is in Back pain's title and in Épicondylitis' summary only: the title match
+    comes first, and the results are not under A–Z letters."""
+    response = get(q="pain")
+    assert listed_titles(response) == ["Back pain", "Épicondylitis"]
+    heading = soup(response).select_one(".wc-results__title")
+    assert heading.get_text(strip=True) == "Results for “pain”"
+    assert group_letters(response) == []  # ranked, not under letters
+
+
+def test_no_results_offer_working_links_back(get, condition_index):
+    response = get(q="zzzz", area="back")
+    no_results = soup(response).select_one(".wc-no-results")
+    assert no_results.h2.get_text(strip=True) == "No conditions found for “zzzz”"
+    links = {a.get_text(strip=True): a["href"] for a in no_results.select("a")}
+    assert links == {
+        "Show all conditions, A to Z": condition_index.index.url,
+        "Show all conditions in “Back”": f"{condition_index.index.url}?area=back",
+    }
+    assert listed_titles(get(area="back")) == ["Back pain", "Muscle spasms"]
 
 
 def test_search_combines_with_the_area_filter(get, condition_index):

@@ -55,6 +55,18 @@ def _first_letter(title):
     return decomposed if decomposed in string.ascii_uppercase else "#"
 
 
+def _plain_words(text):
+    """The words of ``text``, case-folded and without accents, for matching a search."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.findall(r"\w+", plain.casefold())
+
+
+def _prefixes_all(words, text):
+    """Whether every one of ``words`` starts a word of ``text`` ("cramp" starts "cramps")."""
+    targets = _plain_words(text)
+    return all(any(target.startswith(word) for target in targets) for word in words)
+
+
 def _a_to_z_key(title):
     """Sort key that files "Épicondylitis" with the Es, whatever the database collation, and
     titles starting with a digit or symbol ("#") after Z, as the letter navigation shows them."""
@@ -91,6 +103,32 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
             "body_areas"
         )
 
+    def search_conditions(self, query):
+        """The conditions under this index that ``query`` finds, as ``{pk: rank}`` (lower is
+        better). First those whose title has every searched word as the start of one of its
+        words ("spasm" finds "Muscle spasms"; case and accents ignored), A to Z; then those
+        whose alternative names do ("cramp" finds "muscle cramps"); then what the search
+        backend's full-text search finds in the other fields, in its order."""
+        words = _plain_words(query)
+        if not words:
+            return {}
+        searchable = self.get_condition_page_model().objects.child_of(self).live().public()
+        # Titles and alternative names are matched here, word starts included, on every
+        # backend (a clinic lists tens or hundreds of conditions, not millions).
+        ranking = {}
+        for pk, title, names in searchable.values_list("pk", "title", "alternative_names"):
+            if _prefixes_all(words, title):
+                ranking[pk] = (0, _a_to_z_key(title))
+            elif _prefixes_all(words, names):
+                ranking[pk] = (1, _a_to_z_key(title))
+        # Only words reach the backend: quotes break SQLite's FTS5 syntax and NUL characters
+        # break PostgreSQL. It searches the plain queryset: backends cannot filter on
+        # many-to-many fields such as body areas, so the caller filters afterwards.
+        text = " ".join(re.findall(r"\w+", query))
+        for position, page in enumerate(searchable.search(text)):
+            ranking.setdefault(page.pk, (2, position))
+        return ranking
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         conditions = self.get_conditions()
@@ -107,24 +145,20 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
             conditions = conditions.filter(body_areas=area)
 
         query = request.GET.get("q", "").strip()[:100]
-        if query:
-            # Search on the plain, indexed queryset, then filter: search backends cannot filter
-            # on many-to-many fields such as body areas. Only words reach the backend: quotes
-            # break SQLite's FTS5 syntax and NUL characters break PostgreSQL.
-            words = " ".join(re.findall(r"\w+", query))
-            matches = (
-                condition_model.objects.child_of(self).live().public().search(words)
-                if words
-                else []
-            )
-            conditions = conditions.filter(pk__in=[page.pk for page in matches])
+        ranking = self.search_conditions(query) if query else None
+        if ranking is not None:
+            conditions = conditions.filter(pk__in=ranking)
 
         letter = request.GET.get("letter", "").strip().upper()[:1]
         if letter not in all_letters:
             letter = ""
 
         # Order (and pick the letter) in Python: database collations disagree on accents.
-        rows = sorted(conditions.values_list("pk", "title"), key=lambda row: _a_to_z_key(row[1]))
+        # Search results come best first instead.
+        rows = sorted(
+            conditions.values_list("pk", "title"),
+            key=(lambda row: ranking[row[0]]) if ranking else (lambda row: _a_to_z_key(row[1])),
+        )
         ids = [pk for pk, title in rows if not letter or _first_letter(title) == letter]
         page_obj = self.paginate(request, ids, conf.CONDITIONS_PER_PAGE)
         pages = conditions.in_bulk(page_obj.object_list)
@@ -146,6 +180,8 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
                 "current_letter": letter,
                 "search_query": query,
                 "is_filtered": bool(area or query or letter),
+                # Search results are listed best first, not under A–Z letters.
+                "ranked_results": page_obj.object_list if query else None,
             }
         )
         return context
