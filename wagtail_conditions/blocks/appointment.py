@@ -412,6 +412,18 @@ def form_contents_entries(page):
 
 def find_form_block(page, block_id):
     """The (block, value) of the appointment form with ``block_id`` on ``page``, or None."""
+    # A form at the top level of a StreamField (where our stream blocks offer it) is found in
+    # the field's raw data, and only the form blocks are converted: the rest of the page's
+    # blocks, and the rows their choosers reference, are never read. A form nested in a host's
+    # own block is found by walking everything.
+    for model_field in page._meta.get_fields():
+        if isinstance(model_field, StreamField):
+            stream = getattr(page, model_field.name)
+            for index, raw in enumerate(stream.raw_data):
+                if isinstance(raw, dict) and raw.get("id") == block_id:
+                    child = stream[index]
+                    if isinstance(child.block, AppointmentFormBlock):
+                        return child.block, child.value
     for child_id, block, value in iter_form_blocks(page):
         if child_id == block_id:
             return block, value
