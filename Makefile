@@ -52,4 +52,4 @@ bench-quick: venv
 # gunicorn on PostgreSQL + Redis, 2,000 submissions per face from 50 clients against Wagtail's
 # FormPage (loopback only, a database of its own); exits 1 unless every accepted one is stored.
 load: venv
-	$(BIN)/python benchmarks/load.py
+	$(BIN)/python -u benchmarks/load.py
