@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..api.schemas import closed_object
 from ..conf import conf
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm
 from .tokens import make_form_token
@@ -106,18 +107,7 @@ def describe_submit(page, block_id, *, request=None):
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
 
-def _closed_object(properties, **annotations):
-    """The JSON Schema of an object with exactly ``properties``, every one of them present."""
-    return {
-        "type": "object",
-        **annotations,
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-
-
-_FIELD_SCHEMA = _closed_object(
+_FIELD_SCHEMA = closed_object(
     {
         "name": {"enum": list(FIELD_TYPES)},
         "type": {"enum": sorted(set(FIELD_TYPES.values()))},
@@ -130,14 +120,14 @@ _FIELD_SCHEMA = _closed_object(
         "autocomplete": _NULLABLE_STRING,
         "choices": {
             "type": "array",
-            "items": _closed_object({"value": {"type": "string"}, "label": {"type": "string"}}),
+            "items": closed_object({"value": {"type": "string"}, "label": {"type": "string"}}),
         },
         "link_url": _NULLABLE_STRING,
         "link_text": _NULLABLE_STRING,
     }
 )
 
-_SUBMIT_SCHEMA = _closed_object(
+_SUBMIT_SCHEMA = closed_object(
     {
         "url": {"type": "string"},
         "method": {"const": "POST"},
@@ -150,7 +140,7 @@ _SUBMIT_SCHEMA = _closed_object(
     }
 )
 
-FORM_DESCRIPTION_SCHEMA = _closed_object(
+FORM_DESCRIPTION_SCHEMA = closed_object(
     {
         "heading": {"type": "string"},
         "intro": {"type": "string"},
@@ -158,7 +148,7 @@ FORM_DESCRIPTION_SCHEMA = _closed_object(
         "button_label": {"type": "string"},
         "thank_you_message": {"type": "string"},
         "anchor": {"type": "string"},
-        "consent": _closed_object({"text": {"type": "string"}, "privacy_url": _NULLABLE_STRING}),
+        "consent": closed_object({"text": {"type": "string"}, "privacy_url": _NULLABLE_STRING}),
         "fields": {"type": "array", "items": _FIELD_SCHEMA},
         "submit": {
             "description": "Null when the form's page is unknown to the serializer.",
