@@ -303,8 +303,10 @@ class Tally:
             if not (isinstance(status, int) and 200 <= status < 400)
         )
         ratio = f"{self.rate / reference_rate:.2f}" if reference_rate else "-"
+        requests = sum(len(result.statuses) for result in self.results)
+        request_rate = requests / self.seconds if self.seconds else 0.0
         return (
-            f"{label:<18}{len(self.results):>6}{self.rate:>9.1f}{ratio:>7}"
+            f"{label:<18}{len(self.results):>6}{self.rate:>9.1f}{ratio:>7}{request_rate:>8.1f}"
             f"{percentile(latencies, 0.50):>8.0f}{percentile(latencies, 0.95):>8.0f}"
             f"{percentile(latencies, 0.99):>8.0f}{failed:>13}"
         )
@@ -427,7 +429,7 @@ def run(args, site, gunicorn, connection, environment, smtp, stop):
 
     reference = tallies["formpage"].rate
     print(
-        f"\n{'face':<18}{'sent':>6}{'subm/s':>9}{'ratio':>7}{'p50 ms':>8}{'p95 ms':>8}"
+        f"\n{'face':<18}{'sent':>6}{'subm/s':>9}{'ratio':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
         f"{'p99 ms':>8}{'non-2xx/3xx':>13}"
     )
     for face in FACES:
@@ -438,6 +440,7 @@ def run(args, site, gunicorn, connection, environment, smtp, stop):
             print(f"{LABELS[face]} answers: {dict(answers.most_common())}")
     posts = [result.post_seconds for result in tallies["html"].results]
     print(
+        "(subm/s: submissions per second, the ratio's figure; req/s: every HTTP request)\n"
         f"(ours, HTML: a submission is the POST and the GET of the thank-you page; the POST "
         f"alone: p50 {percentile(posts, 0.5):.0f} ms, p95 {percentile(posts, 0.95):.0f} ms, "
         f"p99 {percentile(posts, 0.99):.0f} ms)"
