@@ -6,12 +6,14 @@ Fixtures more than one area of the suite uses. Each area's own fixtures are in i
 import socket
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connections, transaction
+from django.core.management.color import no_style
+from django.db import connections, router, transaction
 from django.test import Client
 from wagtail.models import Page
 
@@ -77,6 +79,10 @@ def pytest_report_header(config):
 
 
 _DB_BLOCKER = pytest.StashKey()
+# {alias: the migrated rows}, kept here as well as on the connection: Playwright's sync API runs
+# an event loop in this thread, and a connection opened inside it is another object than the
+# one the databases were set up with, without Django's ``_test_serialized_contents``.
+_MIGRATED_ROWS = {}
 
 
 @pytest.fixture(scope="session")
@@ -87,9 +93,11 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
         for connection in connections.all():
             if not hasattr(connection, "_test_serialized_contents"):
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+            _MIGRATED_ROWS[connection.alias] = connection._test_serialized_contents
     request.config.stash[_DB_BLOCKER] = django_db_blocker
     yield
     del request.config.stash[_DB_BLOCKER]
+    _MIGRATED_ROWS.clear()
 
 
 def _is_transactional(item):
@@ -112,14 +120,29 @@ def pytest_runtest_teardown(item, nextitem):
 
 def _restore_migrated_rows():
     for connection in connections.all():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents is None or Page.objects.using(connection.alias).filter(depth=1).exists():
-            continue  # not set up, or not emptied (the test was skipped before it started)
+        contents = _MIGRATED_ROWS.get(connection.alias)
+        if contents is None:
+            continue  # not set up
+        # For Django's serialized_rollback too, on a connection opened after the set-up.
+        connection._test_serialized_contents = contents
+        if Page.objects.using(connection.alias).filter(depth=1).exists():
+            continue  # not emptied (the test was skipped before it started)
+        # Sequences are left where they are, then moved past the ids put back (on PostgreSQL
+        # a table the test migrated away and back starts its sequence again at 1).
         call_command(
             "flush", database=connection.alias, interactive=False, verbosity=0,
-            inhibit_post_migrate=True,
+            inhibit_post_migrate=True, reset_sequences=False,
         )
         connection.creation.deserialize_db_from_string(contents)
+        models = [
+            model
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+            and router.allow_migrate_model(connection.alias, model)
+        ]
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
     ContentType.objects.clear_cache()
 
 

@@ -5,10 +5,11 @@ the condition page (the demo's, and one that carries every block type), the cond
 the therapy index and a therapy page, and the appointment form empty, with errors, with an
 expired token and sent; plus the headless client's page.
 
-All pages are rendered first and checked in one run of the checker (the JVM starts once);
-each state is then its own test, so a failure names the state and the checker's messages.
-Marked ``browser``: it runs in tox's ``browser`` env, which installs ``tests/browser``'s npm
-packages. Skips, saying why, without Java or vnu-jar (fails instead in CI).
+All pages are rendered first and checked in one run of the checker (the JVM starts once); a
+failure names each state with the checker's messages. Marked ``browser``: it runs in tox's
+``browser`` env, which installs ``tests/browser``'s npm packages. Skips, saying why, without
+Java or vnu-jar (fails instead in CI). Like the other browser tests it commits its rows (a
+transactional test), so it can share a worker with them in any order.
 """
 
 import json
@@ -27,7 +28,10 @@ from tests.builders.appointments import BASE_SETTINGS, FormPage
 from wagtail_conditions.demo import load_demo
 from wagtail_conditions.models import ConditionIndexPage, TherapyIndexPage, TherapyPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 VNU_JAR = Path(__file__).parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 HEADLESS_CLIENT = Path(__file__).parents[2] / "example_site" / "static" / "headless" / "index.html"
@@ -119,13 +123,8 @@ def _render_states(client):
     return pages
 
 
-@pytest.fixture(scope="module")
-def vnu_messages(module_transaction, tmp_path_factory):
-    """{state: [the checker's messages]}, for every state in STATES."""
-    java = _java()
-    with override_settings(WAGTAIL_CONDITIONS=BASE_SETTINGS):
-        pages = _render_states(Client())
-    folder = tmp_path_factory.mktemp("vnu")
+def run_vnu(java, pages, folder):
+    """{state: [the checker's messages]} for {state: html}."""
     for state, html in pages.items():
         (folder / f"{state}.html").write_text(html)
     result = subprocess.run(
@@ -137,20 +136,27 @@ def vnu_messages(module_transaction, tmp_path_factory):
     )
     # vnu writes its JSON report to stderr.
     report = json.loads(result.stderr)
-    messages = {state: [] for state in STATES}
+    messages = {state: [] for state in pages}
     for message in report["messages"]:
         # "url" is the file's URL ("file:/tmp/.../form-sent.html"): its name is the state.
         messages[Path(message["url"]).stem].append(message)
     return messages
 
 
-@pytest.mark.parametrize("state", STATES)
-def test_valid_html(vnu_messages, state):
-    """No error and no warning from the Nu HTML Checker."""
-    found = [
-        f"{m['type']}{'/' + m['subType'] if m.get('subType') else ''} "
-        f"line {m.get('lastLine', '?')}: {m['message']}"
-        f" [{m.get('extract', '').strip()}]"
-        for m in vnu_messages[state]
-    ]
-    assert not found, f"The Nu HTML Checker on {state}:\n" + "\n".join(found)
+def describe(message):
+    kind = message["type"] + (f"/{message['subType']}" if message.get("subType") else "")
+    extract = message.get("extract", "").strip()
+    return f"  {kind} line {message.get('lastLine', '?')}: {message['message']} [{extract}]"
+
+
+def test_every_public_template_and_state_is_valid_html(tmp_path):
+    """No error and no warning from the Nu HTML Checker, on any state in STATES."""
+    java = _java()
+    with override_settings(WAGTAIL_CONDITIONS=BASE_SETTINGS):
+        pages = _render_states(Client())
+    messages = run_vnu(java, pages, tmp_path)
+    found = {state: found for state, found in messages.items() if found}
+    assert not found, "The Nu HTML Checker:\n" + "\n".join(
+        f"{state}:\n" + "\n".join(describe(m) for m in state_messages)
+        for state, state_messages in found.items()
+    )
