@@ -338,7 +338,10 @@ def test_condition_detail_with_twenty_therapies_costs_the_same_as_with_one(
 ):
     one, twenty = counted.one_condition, counted.twenty_conditions[0]
     assert len(get(detail_url(one))["therapies"]) == 1
-    assert len(get(detail_url(twenty))["therapies"]) == 20
+    twenty_data = get(detail_url(twenty))
+    assert len(twenty_data["therapies"]) == 20
+    assert len(twenty_data["body_areas"]) == 2
+    assert "Back" in [area["name"] for area in twenty_data["body_areas"]]
 
     assert_same_query_count(client, detail_url(one), detail_url(twenty))
 

@@ -124,9 +124,8 @@ def make_condition(parent, therapies, areas, page_set=OURS):
         parent=parent,
         overview=[block("paragraph", "<p>Overview.</p>")],
         treatment=[block("heading", {"text": "Treatment", "level": "h2"})],
+        body_areas=areas,
     )
-    condition.body_areas.set(areas)
-    condition.save()
     page_set.link(condition, therapies)
     return condition
 

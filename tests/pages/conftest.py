@@ -4,6 +4,7 @@ types a test builds, is in tests/builders/pages.py)."""
 import pytest
 
 from tests.builders import pages
+from tests.builders.api import make_condition as build_condition
 from tests.builders.pages import BodyAreaFactory, PageAssertions
 
 page_set = pages.page_set  # the fixture, shared with tests/api
@@ -19,18 +20,10 @@ def areas(db):
 def make_condition(areas, page_set):
     """Make a condition page under ``parent``, in both ``areas``, linked to ``therapies``."""
 
-    def make_condition(parent, therapies):
-        condition = page_set.condition(
-            parent=parent,
-            overview=[("paragraph", "<p>Overview.</p>")],
-            treatment=[("paragraph", "<p>Treatment.</p>")],
-        )
-        condition.body_areas.set(areas)
-        condition.save()
-        page_set.link(condition, therapies)
-        return condition
+    def make_condition_in_areas(parent, therapies):
+        return build_condition(parent, therapies, areas, page_set)
 
-    return make_condition
+    return make_condition_in_areas
 
 
 @pytest.fixture
