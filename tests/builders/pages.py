@@ -19,6 +19,7 @@ from django.utils import timezone
 from wagtail.coreutils import get_dummy_request
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from tests.testapp.models import (
     HostConditionIndexPage,
@@ -225,6 +226,33 @@ def rolled_back(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def condition_form_data(therapy_links=(), body_areas=(), **fields):
+    """The admin's form data creating the condition page "Muscle spasms" with an overview and
+    a treatment section, linked to ``therapy_links`` ({therapy: pk, note: text}) and in
+    ``body_areas``; ``fields`` add to or replace its fields."""
+    sections = {name: streamfield([]) for name in CONDITION_SECTIONS}
+    sections["overview"] = streamfield(
+        [("paragraph", rich_text("<p>Sudden, involuntary contractions of a muscle.</p>"))]
+    )
+    sections["treatment"] = streamfield([("heading", {"text": "Integrative care", "level": "h2"})])
+    data = nested_form_data(
+        {
+            "title": "Muscle spasms",
+            "slug": "muscle-spasms",
+            "summary": "Sudden, involuntary and painful tightening of a muscle.",
+            "alternative_names": "muscle cramps, back spasm",
+            **sections,
+            "therapy_links": inline_formset(list(therapy_links)),
+            "last_reviewed": "2025-01-15",
+            "next_review_due": "2026-01-15",
+            "comments": inline_formset([]),
+            **fields,
+        }
+    )
+    data["body_areas"] = [str(area.pk) for area in body_areas]
+    return data
 
 
 class PageAssertions(WagtailPageTestCase):

@@ -1,4 +1,5 @@
-"""Creating our condition and therapy pages in Wagtail's admin (a host's: ``test_host_pages.py``)."""
+"""Creating condition and therapy pages in Wagtail's admin: ours, and a host's built on our
+mixins and abstract pages with its own link model (``tests/testapp``)."""
 
 from types import SimpleNamespace
 
@@ -9,30 +10,26 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from tests.builders.pages import (
     CONDITION_SECTIONS,
     BodyAreaFactory,
-    TherapyPageFactory,
-    make_site_tree,
-)
-from wagtail_conditions.models import (
-    ConditionIndexPage,
-    ConditionPage,
-    TherapyIndexPage,
-    TherapyPage,
+    condition_form_data,
+    on_each_page_set,
+    rolled_back,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_each_page_set]
 
 
 @pytest.fixture(scope="module")
-def shared(module_transaction):
-    """Our indexes, two body areas and two therapies, built once for the module."""
-    tree = make_site_tree()
-    return SimpleNamespace(
-        tree=tree,
-        back=BodyAreaFactory(name="Back", slug="back"),
-        legs=BodyAreaFactory(name="Arms and legs", slug="arms-and-legs"),
-        massage=TherapyPageFactory(parent=tree.therapies, title="Deep muscle massage"),
-        ultrasound=TherapyPageFactory(parent=tree.therapies, title="Ultrasound therapy"),
-    )
+def shared(page_set, module_transaction, django_db_blocker):
+    """``page_set``'s indexes, two body areas and two therapies, built once for the module."""
+    with rolled_back(django_db_blocker):
+        tree = page_set.make_tree()
+        yield SimpleNamespace(
+            tree=tree,
+            back=BodyAreaFactory(name="Back", slug="back"),
+            legs=BodyAreaFactory(name="Arms and legs", slug="arms-and-legs"),
+            massage=page_set.therapy(parent=tree.therapies, title="Deep muscle massage"),
+            ultrasound=page_set.therapy(parent=tree.therapies, title="Ultrasound therapy"),
+        )
 
 
 @pytest.fixture
@@ -47,7 +44,8 @@ def admin(page_asserts):
     return page_asserts
 
 
-def test_condition_index_page_can_be_created_in_the_admin(admin, made):
+def test_condition_index_page_can_be_created_in_the_admin(admin, made, page_set):
+    model = page_set.condition_index._meta.model
     data = nested_form_data(
         {
             "title": "Conditions A to Z",
@@ -56,26 +54,28 @@ def test_condition_index_page_can_be_created_in_the_admin(admin, made):
             "comments": inline_formset([]),
         }
     )
-    admin.assertCanCreate(made.tree.home, ConditionIndexPage, data)
-    page = ConditionIndexPage.objects.get(slug="a-to-z")
+    admin.assertCanCreate(made.tree.home, model, data)
+    page = model.objects.get(slug="a-to-z")
     assert page.live
     assert page.intro == "Find a condition to learn how we can help."
 
 
-def test_therapy_index_page_can_be_created_in_the_admin(admin, made):
+def test_therapy_index_page_can_be_created_in_the_admin(admin, made, page_set):
+    model = page_set.therapy_index._meta.model
     data = nested_form_data(
         {
-            "title": "Our therapies",
-            "slug": "our-therapies",
+            "title": "Hands-on therapies",
+            "slug": "hands-on",
             "intro": "Hands-on treatments.",
             "comments": inline_formset([]),
         }
     )
-    admin.assertCanCreate(made.tree.home, TherapyIndexPage, data)
-    assert TherapyIndexPage.objects.get(slug="our-therapies").intro == "Hands-on treatments."
+    admin.assertCanCreate(made.tree.home, model, data)
+    assert model.objects.get(slug="hands-on").intro == "Hands-on treatments."
 
 
-def test_therapy_page_can_be_created_in_the_admin_with_its_streamfields(admin, made):
+def test_therapy_page_can_be_created_in_the_admin_with_its_streamfields(admin, made, page_set):
+    model = page_set.therapy._meta.model
     data = nested_form_data(
         {
             "title": "Trigger point therapy",
@@ -109,9 +109,9 @@ def test_therapy_page_can_be_created_in_the_admin_with_its_streamfields(admin, m
             "comments": inline_formset([]),
         }
     )
-    admin.assertCanCreate(made.tree.therapies, TherapyPage, data)
+    admin.assertCanCreate(made.tree.therapies, model, data)
 
-    page = TherapyPage.objects.get(slug="trigger-point-therapy")
+    page = model.objects.get(slug="trigger-point-therapy")
     assert page.session_length == "30 minutes"
     assert [block.block_type for block in page.body] == ["heading", "paragraph"]
     assert page.body[0].value["text"] == "How it works"
@@ -119,35 +119,21 @@ def test_therapy_page_can_be_created_in_the_admin_with_its_streamfields(admin, m
     assert page.contraindications[0].value["tone"] == "warning"
 
 
-def test_condition_page_can_be_created_with_two_linked_therapies_and_body_areas(admin, made):
-    sections = {name: streamfield([]) for name in CONDITION_SECTIONS}
-    sections["overview"] = streamfield(
-        [("paragraph", rich_text("<p>Sudden, involuntary contractions of a muscle.</p>"))]
+def test_condition_page_can_be_created_with_two_linked_therapies_and_body_areas(
+    admin, made, page_set
+):
+    model = page_set.condition._meta.model
+    data = condition_form_data(
+        therapy_links=[
+            {"therapy": made.ultrasound.pk, "note": "Warms the deep fibres."},
+            {"therapy": made.massage.pk, "note": "Releases the knotted muscle."},
+        ],
+        body_areas=[made.back, made.legs],
     )
-    sections["treatment"] = streamfield([("heading", {"text": "Integrative care", "level": "h2"})])
-    data = nested_form_data(
-        {
-            "title": "Muscle spasms",
-            "slug": "muscle-spasms",
-            "summary": "Sudden, involuntary and painful tightening of a muscle.",
-            "alternative_names": "muscle cramps, back spasm",
-            **sections,
-            "therapy_links": inline_formset(
-                [
-                    {"therapy": made.ultrasound.pk, "note": "Warms the deep fibres."},
-                    {"therapy": made.massage.pk, "note": "Releases the knotted muscle."},
-                ]
-            ),
-            "last_reviewed": "2025-01-15",
-            "next_review_due": "2026-01-15",
-            "comments": inline_formset([]),
-        }
-    )
-    data["body_areas"] = [str(made.back.pk), str(made.legs.pk)]
 
-    admin.assertCanCreate(made.tree.conditions, ConditionPage, data)
+    admin.assertCanCreate(made.tree.conditions, model, data)
 
-    page = ConditionPage.objects.get(slug="muscle-spasms")
+    page = model.objects.get(slug="muscle-spasms")
     assert page.live
     assert page.get_parent().specific == made.tree.conditions
     assert set(page.body_areas.all()) == {made.back, made.legs}
@@ -160,7 +146,8 @@ def test_condition_page_can_be_created_with_two_linked_therapies_and_body_areas(
     assert list(made.massage.get_conditions()) == [page]
 
 
-def test_condition_page_cannot_link_the_same_therapy_twice(admin, made):
+def test_condition_page_cannot_link_the_same_therapy_twice(admin, made, page_set):
+    model = page_set.condition._meta.model
     data = nested_form_data(
         {
             "title": "Neck pain",
@@ -176,17 +163,17 @@ def test_condition_page_cannot_link_the_same_therapy_twice(admin, made):
     )
     add_url = reverse(
         "wagtailadmin_pages:add",
-        args=["wagtail_conditions", "conditionpage", made.tree.conditions.pk],
+        args=[model._meta.app_label, model._meta.model_name, made.tree.conditions.pk],
     )
     response = admin.client.post(add_url, data)
 
     assert response.status_code == 200
     formset = response.context["form"].formsets["therapy_links"]
     assert not formset.is_valid()
-    assert not ConditionPage.objects.filter(slug="neck-pain").exists()
+    assert not model.objects.filter(slug="neck-pain").exists()
 
 
-def test_condition_page_requires_a_summary(admin, made):
+def test_condition_page_requires_a_summary(admin, made, page_set):
     data = nested_form_data(
         {
             "title": "Neck pain",
@@ -197,4 +184,4 @@ def test_condition_page_requires_a_summary(admin, made):
         }
     )
     with pytest.raises(AssertionError, match="summary"):
-        admin.assertCanCreate(made.tree.conditions, ConditionPage, data)
+        admin.assertCanCreate(made.tree.conditions, page_set.condition._meta.model, data)

@@ -1,27 +1,22 @@
 """
 A host site's own condition and therapy pages (``tests/testapp``), built on our mixins and
 abstract pages with a link model of its own: how they find their related models, page rules,
-admin editing, Wagtail search and appointment requests, and that they and ours never list each
-other. Rendering, the conditions a therapy treats and the A–Z index run on both sets of pages in
-``test_pages.py`` and ``test_condition_index.py`` (``tests.builders.pages.PAGE_SETS``).
+the host's own field in the admin, Wagtail search and appointment requests, and that they and
+ours never list each other. Rendering, the conditions a therapy treats, admin creation, the A–Z
+index, the query counts and the API run on both sets of pages in ``test_pages.py``,
+``test_admin.py``, ``test_condition_index.py``, ``test_query_counts.py`` and ``tests/api``
+(``tests.builders.pages.on_each_page_set``).
 """
 
-from types import SimpleNamespace
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from wagtail.models import Page
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from tests.builders.appointments import FormPage, configure, form_block, publish
-from tests.builders.pages import (
-    CONDITION_SECTIONS,
-    HOST,
-    OURS,
-    BodyAreaFactory,
-)
+from tests.builders.pages import HOST, OURS, condition_form_data
 from tests.testapp.models import (
     HostConditionIndexPage,
     HostConditionPage,
@@ -121,79 +116,24 @@ def test_host_pages_live_under_host_indexes_and_have_no_children(page_asserts):
     page_asserts.assertAllowedSubpageTypes(HostTherapyPage, set())
 
 
-# --- Admin editing, with the host's own link model ---------------------------------------------
+# --- Admin editing (creating each page type, on both sets of pages: test_admin.py) --------------
 
 
-@pytest.fixture
-def host_clinic(db):
-    """The host's indexes, a body area and two therapies."""
+def test_the_hosts_own_field_is_edited_next_to_ours(page_asserts):
     tree = HOST.make_tree()
-    return SimpleNamespace(
-        tree=tree,
-        back=BodyAreaFactory(name="Lower back", slug="lower-back"),
-        massage=HOST.therapy(parent=tree.therapies, title="Massage"),
-        ultrasound=HOST.therapy(parent=tree.therapies, title="Ultrasound"),
-    )
-
-
-@pytest.fixture
-def admin(page_asserts):
-    """Wagtail's page assertions, logged in as a superuser."""
+    massage = HOST.therapy(parent=tree.therapies, title="Massage")
     page_asserts.login()
-    return page_asserts
-
-
-def test_host_condition_page_is_created_in_the_admin_with_linked_therapies(admin, host_clinic):
-    made = host_clinic
-    data = nested_form_data(
-        {
-            "title": "Muscle spasms",
-            "slug": "muscle-spasms",
-            "summary": "Sudden, involuntary and painful tightening of a muscle.",
-            "alternative_names": "muscle cramps",
-            "clinic_code": "MSK-1",
-            **{name: streamfield([]) for name in CONDITION_SECTIONS},
-            "overview": streamfield([("paragraph", rich_text("<p>Contractions.</p>"))]),
-            "therapy_links": inline_formset(
-                [
-                    {"therapy": made.ultrasound.pk, "note": "Warms the deep fibres."},
-                    {"therapy": made.massage.pk, "note": "Releases the knotted muscle."},
-                ]
-            ),
-            "last_reviewed": "2025-01-15",
-            "next_review_due": "",
-            "comments": inline_formset([]),
-        }
+    data = condition_form_data(
+        therapy_links=[{"therapy": massage.pk, "note": "Loosens."}], clinic_code="MSK-1"
     )
-    data["body_areas"] = [str(made.back.pk)]
 
-    admin.assertCanCreate(made.tree.conditions, HostConditionPage, data)
+    page_asserts.assertCanCreate(tree.conditions, HostConditionPage, data)
 
     page = HostConditionPage.objects.get(slug="muscle-spasms")
     assert page.clinic_code == "MSK-1"
-    assert list(page.body_areas.all()) == [made.back]
     assert [(link.therapy, link.note) for link in page.get_therapy_links()] == [
-        (made.ultrasound, "Warms the deep fibres."),
-        (made.massage, "Releases the knotted muscle."),
+        (massage, "Loosens.")
     ]
-    assert list(made.massage.get_conditions()) == [page]
-
-
-def test_host_therapy_page_is_created_in_the_admin(admin, host_clinic):
-    data = nested_form_data(
-        {
-            "title": "Cupping",
-            "slug": "cupping",
-            "summary": "Suction cups on the skin.",
-            "session_length": "20 minutes",
-            "body": streamfield([("paragraph", rich_text("<p>Cups lift the skin.</p>"))]),
-            "what_to_expect": streamfield([]),
-            "contraindications": streamfield([]),
-            "comments": inline_formset([]),
-        }
-    )
-    admin.assertCanCreate(host_clinic.tree.therapies, HostTherapyPage, data)
-    assert HostTherapyPage.objects.get(slug="cupping").session_length == "20 minutes"
 
 
 # --- Ours and the host's side by side ----------------------------------------------------------
