@@ -10,7 +10,7 @@ import os
 import dj_database_url
 
 from tests.settings import *  # noqa: F403
-from tests.settings import INSTALLED_APPS
+from tests.settings import INSTALLED_APPS, MIDDLEWARE
 
 DEBUG = False
 
@@ -46,6 +46,7 @@ CACHES = {
 SILENCED_SYSTEM_CHECKS = []
 
 INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
+MIDDLEWARE = ["tests.server_middleware.HoldEachRequest", *MIDDLEWARE]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -133,7 +133,8 @@ def assert_rows_are_exactly(rows, batch):
 
 @pytest.mark.slow
 def test_200_concurrent_submissions_are_all_stored(site):
-    environment = server_environment(site.url, smtp_port=closed_port())
+    # Each request held 50 ms, so both workers take submissions even on a busy machine.
+    environment = server_environment(site.url, smtp_port=closed_port(), request_delay=0.05)
     batch = submissions(site.page_id, 200)
     with Gunicorn(environment, site.log_dir) as server:
         started = time.monotonic()
@@ -163,7 +164,11 @@ def test_200_concurrent_submissions_are_all_stored(site):
 def test_rate_limit_is_exact_across_two_workers_sharing_redis(site):
     limit = 7
     with SmtpSink() as sink:
-        environment = server_environment(site.url, smtp_port=sink.port, rate_limit=limit)
+        # Each request held 0.2 s: while one worker holds one, the other must take the next,
+        # so both workers count against the one limit even on a busy machine.
+        environment = server_environment(
+            site.url, smtp_port=sink.port, rate_limit=limit, request_delay=0.2
+        )
         batch = submissions(site.page_id, 40)
         with Gunicorn(environment, site.log_dir) as server:
             results = send_all(server.port, batch, threads=20)
@@ -246,7 +251,9 @@ def test_hung_rate_limit_cache_delays_but_loses_no_submission(site):
 def test_hung_mail_server_never_holds_a_web_worker(site):
     email_timeout = 10  # the example site's production value
     with SilentServer() as hung_smtp:
-        environment = server_environment(site.url, smtp_port=hung_smtp.port, email_timeout=email_timeout)
+        environment = server_environment(
+            site.url, smtp_port=hung_smtp.port, email_timeout=email_timeout
+        )
         batch = submissions(site.page_id, 8)
         with Gunicorn(environment, site.log_dir) as server:
             # Few at a time, so the latencies measure the request, not a queue for workers.
@@ -363,7 +370,10 @@ def test_killed_database_connections_give_503_never_500_and_lose_nothing(site):
 @pytest.mark.slow
 def test_without_connection_health_checks_a_killed_connection_fails_a_request(site):
     """The control for CONN_HEALTH_CHECKS: the setting is what makes recovery clean."""
-    environment = server_environment(site.url, smtp_port=closed_port(), conn_health_checks=0)
+    # Each request held 0.1 s, so both workers take part in the warm-up even on a busy machine.
+    environment = server_environment(
+        site.url, smtp_port=closed_port(), conn_health_checks=0, request_delay=0.1
+    )
     with Gunicorn(environment, site.log_dir) as server:
         warm_up = send_all(server.port, submissions(site.page_id, 20), threads=10)
         assert {status for status, _ in warm_up} <= {201, 303}
