@@ -120,7 +120,7 @@ def test_purge_reports_spam_separately_in_a_dry_run(spam_and_real):
     oldest = timezone.localdate() - datetime.timedelta(days=400)
     newest = timezone.localdate() - datetime.timedelta(days=31)
     assert f"received {oldest.isoformat()} to {newest.isoformat()}" in output
-    assert "Dry run: 1 appointment requests older than 365 days would be deleted" in output
+    assert "Dry run: 1 appointment request older than 365 days would be deleted" in output
     assert AppointmentRequest.objects.count() == 9
     assert log_entries(audit.PURGE) == []
 
@@ -128,7 +128,7 @@ def test_purge_reports_spam_separately_in_a_dry_run(spam_and_real):
 def test_purge_execute_deletes_old_spam_only_and_is_safe_to_repeat(spam_and_real):
     output = run("purge_appointment_requests", "--execute")
     assert "Deleted 3 requests held as spam older than 30 days" in output
-    assert "Deleted 1 appointment requests older than 365 days" in output
+    assert "Deleted 1 appointment request older than 365 days" in output
     remaining = set(AppointmentRequest.objects.values_list("pk", flat=True))
     assert remaining == {a.pk for a in spam_and_real["new_spam"] + spam_and_real["real"]}
     entries = sorted(log_entries(audit.PURGE), key=lambda entry: entry.data["count"])
@@ -158,7 +158,7 @@ def test_purge_spam_older_than_and_spam_retention_setting(spam_and_real):
     )
     with override_settings(WAGTAIL_CONDITIONS={"APPOINTMENT_SPAM_RETENTION_DAYS": 300}):
         output = run("purge_appointment_requests")
-    assert "Dry run: 1 requests held as spam older than 300 days" in output
+    assert "Dry run: 1 request held as spam older than 300 days" in output
     # A spam retention longer than the main one keeps no spam past the main one.
     output = run(
         "purge_appointment_requests", "--spam-older-than", "500", "--older-than", "100", "--execute"
@@ -363,7 +363,7 @@ def test_retry_command_records_failure_then_sends_each_exactly_once():
 
 def test_retry_command_min_age():
     AppointmentRequestFactory(notification_status="pending")
-    assert "Retried 1 notifications: 1 sent" in run(
+    assert "Retried 1 notification: 1 sent" in run(
         "retry_appointment_notifications", "--min-age", "0"
     )
     assert len(mail.outbox) == 1

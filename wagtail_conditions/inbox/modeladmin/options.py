@@ -6,7 +6,7 @@ from django.contrib.admin import display
 from django.core.exceptions import PermissionDenied
 from django.urls import re_path
 from django.utils.html import format_html
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.sidebar import LinkMenuItem
@@ -67,9 +67,9 @@ class InboxMenuItem(ModelAdminMenuItem):
         label = str(self.label)
         attrs = dict(self.attrs or {})
         if count:
-            label = _gettext("%(label)s · %(count)s") % {"label": label, "count": count}
+            label = gettext("%(label)s · %(count)s") % {"label": label, "count": count}
             # What the number means, for screen readers and on hover.
-            attrs["aria-label"] = attrs["title"] = _gettext(
+            attrs["aria-label"] = attrs["title"] = gettext(
                 "Appointment requests: %(count)s new"
             ) % {"count": count}
         return LinkMenuItem(
@@ -212,7 +212,7 @@ class AppointmentRequestAdmin(ModelAdmin):
             obj.get_status_display(),
             target,
             obj.pk,
-            _gettext("%(action)s: %(reference)s") % {"action": label, "reference": obj.reference},
+            gettext("%(action)s: %(reference)s") % {"action": label, "reference": obj.reference},
             label,
         )
 
@@ -222,7 +222,7 @@ class AppointmentRequestAdmin(ModelAdmin):
             '<input type="checkbox" name="ids" value="{}" form="inbox-bulk-status" '
             'aria-label="{}">',
             obj.pk,
-            _gettext("Select %(reference)s") % {"reference": obj.reference},
+            gettext("Select %(reference)s") % {"reference": obj.reference},
         )
 
     def get_list_display(self, request):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wagtail_conditions.inbox import actions, audit, exports
 from wagtail_conditions.models import AppointmentRequest
@@ -47,9 +48,12 @@ class Command(BaseCommand):
         # Requests are named by their reference, the number staff and the patient know.
         references = list(requests.values_list("reference", flat=True))
         self.stderr.write(
-            _(
+            ngettext(
+                "Found %(count)s appointment request for that email address, received "
+                "%(first)s to %(last)s: %(references)s.",
                 "Found %(count)s appointment requests for that email address, received "
-                "%(first)s to %(last)s: %(references)s."
+                "%(first)s to %(last)s: %(references)s.",
+                count,
             )
             % {
                 "count": count,
@@ -63,7 +67,12 @@ class Command(BaseCommand):
             audit.log_many(audit.PERSON_EXPORT, count=written, format="csv")
             if export != "-":
                 self.stderr.write(
-                    _("Wrote %(count)s requests to %(file)s.") % {"count": written, "file": export}
+                    ngettext(
+                        "Wrote %(count)s request to %(file)s.",
+                        "Wrote %(count)s requests to %(file)s.",
+                        written,
+                    )
+                    % {"count": written, "file": export}
                 )
         if erase:
             if not yes and not self._confirm(count):
@@ -77,14 +86,22 @@ class Command(BaseCommand):
             gone = [reference for reference in references if reference not in remaining]
             self.stderr.write(
                 self.style.SUCCESS(
-                    _("Deleted %(count)s appointment requests: %(references)s.")
+                    ngettext(
+                        "Deleted %(count)s appointment request: %(references)s.",
+                        "Deleted %(count)s appointment requests: %(references)s.",
+                        deleted,
+                    )
                     % {"count": deleted, "references": ", ".join(gone)}
                 )
             )
             if deleted > len(gone):
                 # Requests that arrived after the list above was printed went too.
                 self.stderr.write(
-                    _("%(count)s of them arrived while the command ran.")
+                    ngettext(
+                        "%(count)s of them arrived while the command ran.",
+                        "%(count)s of them arrived while the command ran.",
+                        deleted - len(gone),
+                    )
                     % {"count": deleted - len(gone)}
                 )
 
@@ -105,9 +122,12 @@ class Command(BaseCommand):
         if not sys.stdin or not sys.stdin.isatty():
             raise CommandError(_("Add --yes to erase without a prompt."))
         answer = input(
-            _(
+            ngettext(
+                "Delete the %(count)s appointment request of this person? This cannot be undone. "
+                "Type “yes” to continue: ",
                 "Delete all %(count)s appointment requests of this person? This cannot be undone. "
-                "Type “yes” to continue: "
+                "Type “yes” to continue: ",
+                count,
             )
             % {"count": count}
         )

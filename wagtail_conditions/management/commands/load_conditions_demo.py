@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from wagtail_conditions.demo import load_demo
@@ -22,9 +23,9 @@ class Command(BaseCommand):
         if parent is not None:
             parent_page = Page.objects.filter(pk=parent).first()
             if parent_page is None:
-                raise CommandError(f"There is no page with ID {parent}.")
+                raise CommandError(_("There is no page with ID %(id)s.") % {"id": parent})
         try:
             load_demo(parent_page, stdout=self.stdout)
         except LookupError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.stdout.write(self.style.SUCCESS(_("Demo content is ready.")))

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from wagtail_conditions.conf import conf
 from wagtail_conditions.inbox import actions
@@ -36,13 +36,19 @@ WORDING = (
         "No appointment requests older than %(days)s days (received before %(before)s): "
         "nothing to delete."
     ),
-    gettext_lazy(
+    ngettext_lazy(
+        "Dry run: %(count)s appointment request older than %(days)s days would be deleted "
+        "(received %(oldest)s to %(newest)s). Run again with --execute to delete it.",
         "Dry run: %(count)s appointment requests older than %(days)s days would be deleted "
-        "(received %(oldest)s to %(newest)s). Run again with --execute to delete them."
+        "(received %(oldest)s to %(newest)s). Run again with --execute to delete them.",
+        "count",
     ),
-    gettext_lazy(
+    ngettext_lazy(
+        "Deleted %(count)s appointment request older than %(days)s days (received %(oldest)s "
+        "to %(newest)s).",
         "Deleted %(count)s appointment requests older than %(days)s days (received %(oldest)s "
-        "to %(newest)s)."
+        "to %(newest)s).",
+        "count",
     ),
 )
 SPAM_WORDING = (
@@ -50,13 +56,19 @@ SPAM_WORDING = (
         "No requests held as spam older than %(days)s days (received before %(before)s): "
         "nothing to delete."
     ),
-    gettext_lazy(
+    ngettext_lazy(
+        "Dry run: %(count)s request held as spam older than %(days)s days would be deleted "
+        "(received %(oldest)s to %(newest)s). Run again with --execute to delete it.",
         "Dry run: %(count)s requests held as spam older than %(days)s days would be deleted "
-        "(received %(oldest)s to %(newest)s). Run again with --execute to delete them."
+        "(received %(oldest)s to %(newest)s). Run again with --execute to delete them.",
+        "count",
     ),
-    gettext_lazy(
+    ngettext_lazy(
+        "Deleted %(count)s request held as spam older than %(days)s days (received "
+        "%(oldest)s to %(newest)s).",
         "Deleted %(count)s requests held as spam older than %(days)s days (received "
-        "%(oldest)s to %(newest)s)."
+        "%(oldest)s to %(newest)s).",
+        "count",
     ),
 )
 

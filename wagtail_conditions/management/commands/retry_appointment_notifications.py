@@ -2,8 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from wagtail_conditions.inbox import actions
 from wagtail_conditions.management.arguments import WholeNumberRange
@@ -53,9 +52,12 @@ class Command(BaseCommand):
             counts[result if result in counts else "skipped"] += 1
         total = sum(counts.values())
         self.stdout.write(
-            _(
+            ngettext(
+                "Retried %(total)s notification: %(sent)s sent, %(failed)s failed, "
+                "%(not_required)s without recipients, %(skipped)s already handled.",
                 "Retried %(total)s notifications: %(sent)s sent, %(failed)s failed, "
-                "%(not_required)s without recipients, %(skipped)s already handled."
+                "%(not_required)s without recipients, %(skipped)s already handled.",
+                total,
             )
             % {
                 "total": total,
@@ -67,7 +69,11 @@ class Command(BaseCommand):
         )
         if counts[Status.FAILED]:
             raise CommandError(
-                _("%(count)s notifications still fail; they will be retried next time.")
+                ngettext(
+                    "%(count)s notification still fails; it will be retried next time.",
+                    "%(count)s notifications still fail; they will be retried next time.",
+                    counts[Status.FAILED],
+                )
                 % {"count": counts[Status.FAILED]},
                 returncode=1,
             )
