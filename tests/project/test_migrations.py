@@ -83,8 +83,8 @@ def test_data_migrations_keep_every_request_and_its_audit_trail_both_ways():
             timestamp=timezone.now(), object_id=str(request.pk),
         )
 
-        _migrate("0003_appointment_request_log_entry")
-        row = AppointmentRequest.objects.get(pk=request.pk)
+        then = _migrate("0003_appointment_request_log_entry")
+        row = then.get_model("wagtail_conditions", "AppointmentRequest").objects.get(pk=request.pk)
         assert re.fullmatch(r"AR-[2-9A-Z]{4}-[2-9A-Z]{2}", row.reference)
         moved = AppointmentRequestLogEntry.objects.get()
         assert (moved.object_id, moved.action) == (str(request.pk), "wagtail.edit")
@@ -96,3 +96,36 @@ def test_data_migrations_keep_every_request_and_its_audit_trail_both_ways():
         assert ModelLogEntry.objects.get(content_type=content_type).object_id == str(request.pk)
     finally:
         call_command("migrate", "wagtail_conditions", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_body_areas_become_translatable_in_the_default_locale_and_back():
+    """0005–0007 make body areas translatable: areas written before them land in the default
+    locale, each with a translation key of its own; unapplying drops both again."""
+    from wagtail.models import Locale
+
+    try:
+        old = _migrate("0004_inbox_indexes")
+        OldArea = old.get_model("wagtail_conditions", "BodyArea")
+        OldArea.objects.create(name="Back", slug="back", sort_order=1)
+        OldArea.objects.create(name="Neck", slug="neck", sort_order=2)
+
+        _migrate("0007_translatable_body_areas_clinic_and_review")
+        areas = list(BodyArea.objects.order_by("sort_order"))
+        assert [area.name for area in areas] == ["Back", "Neck"]
+        assert {area.locale_id for area in areas} == {Locale.get_default().pk}
+        assert len({area.translation_key for area in areas}) == 2
+
+        back = _migrate("0004_inbox_indexes")
+        rows = back.get_model("wagtail_conditions", "BodyArea").objects.order_by("sort_order")
+        assert [row.slug for row in rows] == ["back", "neck"]
+        columns = {
+            column.name
+            for column in connection.introspection.get_table_description(
+                connection.cursor(), BodyArea._meta.db_table
+            )
+        }
+        assert not {"locale_id", "translation_key"} & columns
+    finally:
+        call_command("migrate", verbosity=0)
+        BodyArea.objects.all().delete()

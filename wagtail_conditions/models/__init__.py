@@ -1,4 +1,5 @@
 from .appointments import AppointmentRequest, AppointmentSettings  # noqa: F401
+from .clinic import ClinicSettings, Practitioner  # noqa: F401
 from .audit_log import AppointmentRequestLogEntry  # noqa: F401
 from .conditions import (  # noqa: F401
     AbstractConditionIndexPage,
@@ -10,7 +11,7 @@ from .conditions import (  # noqa: F401
     ConditionPageMixin,
     ConditionTherapy,
 )
-from .pages import ContentPageMixin, IndexPageMixin  # noqa: F401
+from .pages import ContentPageMixin, IndexPageMixin, MedicalReviewMixin  # noqa: F401
 from .taxonomy import BodyArea  # noqa: F401
 from .therapies import (  # noqa: F401
     AbstractTherapyIndexPage,

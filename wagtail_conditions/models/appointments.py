@@ -75,6 +75,17 @@ class AppointmentRequest(models.Model):
         help_text=_("The condition or therapy page the request was sent from."),
     )
 
+    locale = models.ForeignKey(
+        "wagtailcore.Locale",
+        verbose_name=_("language"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The language of the page the request was sent from; the patient's emails use it."),
+    )
+
     consent_text = models.TextField(_("consent wording shown"))
     consent_given_at = models.DateTimeField(_("consent given at"))
     privacy_notice_url = models.CharField(_("privacy notice"), max_length=500, blank=True)

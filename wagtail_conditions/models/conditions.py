@@ -33,7 +33,14 @@ from ..api.serializers import (
 from ..blocks.appointment import form_contents_entries
 from ..compat import HeadlessPreviewMixin
 from ..conf import conf
-from .pages import ContentPageMixin, IndexPageMixin, intro_field, section_field, summary_field
+from .pages import (
+    ContentPageMixin,
+    IndexPageMixin,
+    MedicalReviewMixin,
+    intro_field,
+    section_field,
+    summary_field,
+)
 from .taxonomy import BodyArea
 
 SECTION_HELP = {
@@ -209,7 +216,7 @@ def body_areas_field(**kwargs):
     )
 
 
-class ConditionPageMixin(ContentPageMixin, models.Model):
+class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
     """A condition: its sections, body areas and the therapies linked to it. Not a ``Page``:
     combine it with your base page model (see ``models/pages.py``).
 
@@ -237,13 +244,6 @@ class ConditionPageMixin(ContentPageMixin, models.Model):
         _("why our approach helps"), SECTION_HELP["approach_benefits"]
     )
     resources = section_field(_("additional resources"), SECTION_HELP["resources"])
-    last_reviewed = models.DateField(
-        _("last reviewed"),
-        null=True,
-        blank=True,
-        help_text=_("When a clinician last checked this page was accurate."),
-    )
-    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
 
     # (field name, heading) of each section, in page order. Templates and the API use it.
     sections = [
@@ -274,12 +274,6 @@ class ConditionPageMixin(ContentPageMixin, models.Model):
                 "Add the therapies the clinic uses, in the order to show them. Each therapy page "
                 "then lists this condition automatically."
             ),
-        )
-    ]
-    review_panels = [
-        MultiFieldPanel(
-            [FieldPanel("last_reviewed"), FieldPanel("next_review_due")],
-            heading=_("Clinical review"),
         )
     ]
 

@@ -21,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.coreutils import resolve_model_string
 from wagtail.fields import StreamField
@@ -162,6 +162,41 @@ class IndexPageMixin(PageBehaviourMixin):
             return paginator.page(1)
         except EmptyPage:
             return paginator.page(paginator.num_pages)
+
+
+class MedicalReviewMixin(models.Model):
+    """Who last checked a page was clinically accurate, when, and when it is due again."""
+
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When a clinician last checked this page was accurate."),
+    )
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "wagtail_conditions.Practitioner",
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The practitioner who last reviewed this page."),
+    )
+
+    review_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("reviewed_by"),
+                FieldPanel("last_reviewed"),
+                FieldPanel("next_review_due"),
+            ],
+            heading=_("Clinical review"),
+        )
+    ]
+
+    class Meta:
+        abstract = True
 
 
 class ContentPageMixin(PageBehaviourMixin):

@@ -18,6 +18,7 @@ from .conditions import AbstractConditionTherapy
 from .pages import (
     ContentPageMixin,
     IndexPageMixin,
+    MedicalReviewMixin,
     intro_field,
     section_field,
     single_model,
@@ -25,7 +26,7 @@ from .pages import (
 )
 
 
-class TherapyPageMixin(ContentPageMixin, models.Model):
+class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
     """A therapy, listing the conditions that link it. Not a ``Page``: combine it with your base
     page model (see ``models/pages.py``)."""
 
@@ -163,7 +164,10 @@ class AbstractTherapyPage(TherapyPageMixin, Page):
         [
             ObjectList(content_panels, heading=_("Summary")),
             ObjectList(TherapyPageMixin.sections_panels, heading=_("Sections")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(
+                TherapyPageMixin.review_panels + Page.promote_panels,
+                heading=_("Promote and review"),
+            ),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
     )
