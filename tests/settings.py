@@ -4,6 +4,7 @@ import os
 
 import corsheaders.defaults
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -13,6 +14,15 @@ ALLOWED_HOSTS = ["*"]
 USE_TZ = True
 TIME_ZONE = "Europe/London"
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French"))]
+# Wagtail's content languages: the locales pages and body areas can be translated into.
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# WAGTAIL_I18N_ENABLED stays off here, as on a single-language site (the package's default
+# case): the suite's exact query counts (assertNumQueries) measure that case, and Wagtail adds
+# locale queries when it is on. Tests of localisation (tests/i18n/, and others' per-test checks)
+# turn it on with override_settings(WAGTAIL_I18N_ENABLED=True) and create the Locale rows
+# they need; tests/settings_localize.py runs tests/i18n with wagtail-localize instead of
+# simple_translation.
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -31,6 +41,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
