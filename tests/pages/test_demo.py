@@ -1,20 +1,24 @@
 """The ``load_conditions_demo`` command: the Muscle spasms page and its six therapies."""
 
+import datetime
 import html
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.text import slugify
 from pytest_django.asserts import assertRaisesMessage
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
+from tests import urls_i18n
 from wagtail_conditions import demo
 from wagtail_conditions.models import (
     BodyArea,
     ConditionIndexPage,
     ConditionPage,
     ConditionTherapy,
+    Practitioner,
     TherapyIndexPage,
     TherapyPage,
 )
@@ -186,3 +190,145 @@ def test_running_it_again_keeps_editor_changes(loaded_demo):
     assert TherapyPage.objects.get(slug="ultrasound-therapy").title == "Therapeutic ultrasound"
     assert BodyArea.objects.get(slug="back").name == "Lower back"
     assert not TherapyPage.objects.filter(title="Ultrasound therapy").exists()
+
+
+# --- The Spanish translation (``--translate es``) ------------------------------------------------
+# Last in the module: from here on the module's shared demo holds Spanish pages as well.
+
+SPANISH = demo.TRANSLATIONS["es"]
+
+
+@pytest.fixture(scope="module")
+def spanish_demo(loaded_demo):
+    loaded_demo.spanish_output = load_demo("--translate", "es")
+    loaded_demo.es = Locale.objects.get(language_code="es")
+    return loaded_demo
+
+
+@pytest.fixture
+def i18n_site(settings):
+    """Wagtail's localisation on, pages under ``i18n_patterns`` (Spanish ones at /es/)."""
+    settings.WAGTAIL_I18N_ENABLED = True
+    settings.ROOT_URLCONF = "tests.urls_i18n"
+    settings.MIDDLEWARE = urls_i18n.middleware()
+    return settings
+
+
+def spanish(model, slug):
+    return model.objects.get(locale__language_code="es", slug=slug)
+
+
+def test_spanish_pages_are_published_translations_of_the_english_ones(subtests, spanish_demo):
+    english = {
+        "therapies": TherapyIndexPage.objects.get(slug="therapies"),
+        "conditions": ConditionIndexPage.objects.get(slug="conditions"),
+        "muscle-spasms": ConditionPage.objects.get(slug="muscle-spasms"),
+        **{t.slug: t for t in TherapyPage.objects.filter(locale=Locale.get_default())},
+    }
+    expected = {
+        "therapies": (TherapyIndexPage, SPANISH["therapy_index"]),
+        "conditions": (ConditionIndexPage, SPANISH["condition_index"]),
+        "muscle-spasms": (ConditionPage, SPANISH["condition"]),
+        **{slug: (TherapyPage, text) for slug, text in SPANISH["therapies"].items()},
+    }
+    assert set(english) == set(expected)
+    for slug, (model, text) in expected.items():
+        with subtests.test(page=text["title"]):
+            page = spanish(model, text["slug"])
+            assert page.title == text["title"]
+            assert page.translation_key == english[slug].translation_key
+            assert page.get_translation(Locale.get_default()) == english[slug]
+            assert page.live and not page.has_unpublished_changes
+            assert page.alias_of is None
+            assert page.get_parent().locale == spanish_demo.es
+
+
+def test_spanish_condition_links_the_spanish_therapies_in_order(spanish_demo):
+    condition = spanish(ConditionPage, "espasmos-musculares")
+    links = list(condition.get_therapy_links())
+    therapies = [SPANISH["therapies"][slugify(title)] for title in THERAPY_TITLES]
+    assert [link.therapy.title for link in links] == [t["title"] for t in therapies]
+    assert [link.note for link in links] == [t["note"] for t in therapies]
+    assert {link.therapy.locale for link in links} == {spanish_demo.es}
+    # The English page keeps its English links.
+    english = ConditionPage.objects.get(slug="muscle-spasms")
+    assert [link.therapy.title for link in english.get_therapy_links()] == THERAPY_TITLES
+
+
+def test_spanish_condition_has_the_translated_body_areas(spanish_demo):
+    condition = spanish(ConditionPage, "espasmos-musculares")
+    assert sorted(condition.body_areas.values_list("name", flat=True)) == [
+        "Brazos y piernas",
+        "Espalda",
+    ]
+    for area in BodyArea.objects.filter(locale=spanish_demo.es):
+        assert area.get_translation(Locale.get_default()).slug in dict(demo.BODY_AREAS).values()
+    assert BodyArea.objects.filter(locale=spanish_demo.es).count() == len(demo.BODY_AREAS)
+
+
+def test_spanish_condition_page_reads_in_spanish(client, i18n_site, spanish_demo):
+    condition = spanish(ConditionPage, "espasmos-musculares")
+    assert condition.url == "/es/dolencias/espasmos-musculares/"
+    response = client.get(condition.url)
+    assert response.status_code == 200
+    text = html.unescape(response.content.decode())
+    for key in ("overview", "treatment", "treatment_outro", "advantages"):
+        assert SPANISH["condition"][key] in text
+    assert SPANISH["condition"]["appointment_form"]["heading"] in text
+    for therapy in SPANISH["therapies"].values():
+        assert f'href="/es/terapias/{therapy["slug"]}/"' in text
+    assert "/therapies/" not in text
+    # The English page is where it was.
+    assert client.get("/conditions/muscle-spasms/").status_code == 200
+
+
+def test_every_spanish_demo_page_renders(client, subtests, i18n_site, spanish_demo):
+    pages = Page.objects.type(ConditionIndexPage, TherapyIndexPage, TherapyPage, ConditionPage)
+    for page in pages.filter(locale=spanish_demo.es):
+        with subtests.test(page=page.title):
+            assert page.url.startswith("/es/")
+            response = client.get(page.url)
+            assert response.status_code == 200
+            assert page.title in html.unescape(response.content.decode())
+
+
+def test_translating_again_creates_nothing_new_and_keeps_edits(spanish_demo):
+    therapy = spanish(TherapyPage, "electroestimulacion")
+    therapy.title = "Electroterapia"
+    therapy.save_revision().publish()
+    before = page_counts()
+    output = load_demo("--translate", "es")
+    assert page_counts() == before
+    assert "Kept condition “Espasmos musculares”" in output
+    assert spanish(TherapyPage, "electroestimulacion").title == "Electroterapia"
+
+
+def test_command_reports_the_translations(spanish_demo):
+    assert "Created condition “Espasmos musculares”" in spanish_demo.spanish_output
+    assert "Created therapy index “Terapias”" in spanish_demo.spanish_output
+
+
+def test_translate_refuses_a_language_the_demo_has_no_text_for():
+    with pytest.raises(CommandError):
+        load_demo("--translate", "de")
+
+
+def test_review_dates_every_demo_page_in_both_languages(subtests, spanish_demo):
+    today = datetime.date(2026, 11, 30)
+    practitioners = demo.review_demo(today=today)
+    assert [p.name for p in practitioners] == [p[0] for p in demo.PRACTITIONERS]
+    pages = Page.objects.type(TherapyPage, ConditionPage).specific()
+    assert len(pages) == 14
+    for page in pages:
+        with subtests.test(page=page.title):
+            assert page.reviewed_by in practitioners
+            assert page.last_reviewed < today
+            assert page.next_review_due == page.last_reviewed + demo.REVIEW_INTERVAL
+            assert page.live and not page.has_unpublished_changes
+    # A page already reviewed keeps its review; the practitioners are not duplicated.
+    condition = ConditionPage.objects.get(slug="muscle-spasms")
+    condition.last_reviewed = today
+    condition.save_revision().publish()
+    demo.review_demo(today=today)
+    assert ConditionPage.objects.get(slug="muscle-spasms").last_reviewed == today
+    assert Practitioner.objects.count() == len(demo.PRACTITIONERS)
