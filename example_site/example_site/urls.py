@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from home.views import headless_client
@@ -33,4 +34,6 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# The pages, last: English at the root as before, Spanish under /es/. The admin, the API, the
+# sitemap and the appointment endpoints above have no language prefix.
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

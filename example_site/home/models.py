@@ -2,7 +2,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from wagtail_conditions.models import ConditionIndexPage, TherapyIndexPage
+from wagtail_conditions.models import ConditionIndexPage, Practitioner, TherapyIndexPage
 
 
 class HomePage(Page):
@@ -15,4 +15,5 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["condition_index"] = ConditionIndexPage.objects.live().child_of(self).first()
         context["therapy_index"] = TherapyIndexPage.objects.live().child_of(self).first()
+        context["practitioners"] = Practitioner.objects.select_related("photo")
         return context

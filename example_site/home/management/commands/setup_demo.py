@@ -1,4 +1,5 @@
-"""Prepare the example site: a home page, the package's demo content and a demo superuser."""
+"""Prepare the example site: a home page in English and Spanish, the package's demo content
+with its Spanish translation, the clinic's details and a demo superuser."""
 
 from urllib.parse import urlsplit
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from home import demo
 from home.models import HomePage
 
 DEMO_USERNAME = "admin"
@@ -15,7 +17,10 @@ DEMO_PASSWORD = "changeme"  # documented in the README; for the local demo only
 
 
 class Command(BaseCommand):
-    help = "Set up the example site with demo content and a demo superuser (admin / changeme)."
+    help = (
+        "Set up the example site with demo content in English and Spanish and a demo superuser "
+        "(admin / changeme). Safe to run again: what exists is kept as it is."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -37,14 +42,11 @@ class Command(BaseCommand):
         site = Site.objects.get(is_default_site=True)
         site.hostname, site.port = address.hostname, port
         site.save()
-        home = HomePage.objects.first()
+        demo.default_locale()
+        home = demo.home_page()
         if home is None:
             root = Page.get_first_root_node()
-            home = HomePage(
-                title="Riverside Integrative Clinic",
-                slug="home-clinic",
-                intro="Chiropractic, physiotherapy and integrative care for muscle and joint pain.",
-            )
+            home = HomePage(slug="home-clinic", **demo.HOME["en"])
             root.add_child(instance=home)
             home.save_revision().publish()
             old_root = site.root_page
@@ -53,7 +55,10 @@ class Command(BaseCommand):
             if old_root.depth == 2 and not old_root.get_children().exists():
                 old_root.delete()
             self.stdout.write("Created the home page.")
-        call_command("load_conditions_demo", parent=home.pk, stdout=self.stdout)
+        # The Spanish home first: the Spanish indexes are made under it.
+        demo.translate_home(home, "es", self.stdout)
+        call_command("load_conditions_demo", parent=home.pk, translate=["es"], stdout=self.stdout)
+        demo.load_clinic(site, self.stdout)
 
         User = get_user_model()
         if not User.objects.filter(username=DEMO_USERNAME).exists():
