@@ -184,10 +184,14 @@ class AppointmentRequestForm(forms.Form):
             self.fields["reason"].widget.attrs["maxlength"] = str(max_length)
         self.fields["consent"].label = config.consent_text
         if "preferred_date" in self.fields:
-            example = timezone.localdate() + datetime.timedelta(days=14)
-            self.fields["preferred_date"].help_text = _("For example %(date)s.") % {
-                "date": example.isoformat()
-            }
+            # No format hint: the browser's date picker shows dates in the visitor's own format
+            # (an ISO example beside a mm/dd/yyyy picker confuses). The picker offers only the
+            # dates clean_preferred_date accepts; the server still checks them.
+            today = timezone.localdate()
+            horizon = today + datetime.timedelta(days=conf.APPOINTMENT_BOOKING_HORIZON_DAYS)
+            self.fields["preferred_date"].widget.attrs.update(
+                {"min": today.isoformat(), "max": horizon.isoformat()}
+            )
 
     def clean_phone(self):
         phone = " ".join(self.cleaned_data["phone"].split())

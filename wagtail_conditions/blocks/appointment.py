@@ -3,7 +3,6 @@
 import json
 from dataclasses import dataclass, field
 
-from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -16,6 +15,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import StreamField
 from wagtail.models import PageViewRestriction
 
+from ..appointments.choices import OPTIONAL_FIELDS
 from ..appointments.description import FORM_DESCRIPTION_SCHEMA, describe_form, describe_submit
 from ..appointments.form_state import FormState, get_form_state
 from ..appointments.forms import AppointmentRequestForm
@@ -30,6 +30,31 @@ FIELD_CHOICES = [
     ("patient_status", _("New or returning patient")),
     ("reason", _("Reason for visit")),
 ]
+# How a form treats each optional question: the editor's one choice per question.
+DONT_ASK = "dont_ask"
+OPTIONAL = "optional"
+REQUIRED = "required"
+ASK_CHOICES = [
+    (DONT_ASK, _("Don't ask")),
+    (OPTIONAL, _("Ask, optional")),
+    (REQUIRED, _("Ask, required")),
+]
+# What a new form asks: a clinic calls patients back, so the phone number is required; the rest
+# helps to plan the appointment without stopping anyone who cannot answer it.
+DEFAULT_QUESTIONS = {
+    "phone": REQUIRED,
+    "preferred_date": OPTIONAL,
+    "preferred_time": OPTIONAL,
+    "patient_status": OPTIONAL,
+    "reason": OPTIONAL,
+}
+QUESTION_HELP = {
+    "phone": _("Lets the clinic call the patient back."),
+    "preferred_date": _("A day the patient would like; the clinic still agrees the time."),
+    "preferred_time": _("Morning, afternoon, evening or any time."),
+    "patient_status": _("Whether the patient has been to the clinic before."),
+    "reason": _("A few words on what the patient would like help with."),
+}
 DEFAULT_CONSENT = _(
     "I agree to the clinic keeping these details to contact me about an appointment, as "
     "described in the privacy notice."
@@ -61,9 +86,93 @@ class FormConfig:
     anchor: str = ""
 
 
+class QuestionChoiceBlock(blocks.ChoiceBlock):
+    """Whether a form asks one question, and whether patients must answer it."""
+
+    def __init__(self, name, **kwargs):
+        self.question = name
+        super().__init__(
+            choices=ASK_CHOICES,
+            default=DEFAULT_QUESTIONS[name],
+            label=dict(FIELD_CHOICES)[name],
+            help_text=QUESTION_HELP[name],
+            **kwargs,
+        )
+
+    def clean(self, value):
+        if value not in dict(ASK_CHOICES):
+            raise ValidationError(
+                _("Choose whether to ask “%(question)s”: don't ask, optional or required.")
+                % {"question": self.label},
+                code="invalid_choice",
+            )
+        return super().clean(value)
+
+
+class QuestionsBlock(blocks.StructBlock):
+    """One choice per optional question (name, email and consent are always asked)."""
+
+    phone = QuestionChoiceBlock("phone")
+    preferred_date = QuestionChoiceBlock("preferred_date")
+    preferred_time = QuestionChoiceBlock("preferred_time")
+    patient_status = QuestionChoiceBlock("patient_status")
+    reason = QuestionChoiceBlock("reason")
+
+    class Meta:
+        icon = "list-ul"
+        form_classname = "wc-appointment-questions"
+        # Collapsed, the group shows its label only: the first question's choice alone
+        # ("Questions: Ask, required") would read as if it applied to all of them.
+        label_format = ""
+
+
+def questions_from_lists(fields, required_fields):
+    """The ``questions`` value that the two lists of the former shape meant. A question in
+    ``required_fields`` but not in ``fields`` was not asked (the form showed only ``fields``)."""
+    fields = set(fields or [])
+    required_fields = set(required_fields or [])
+    questions = {}
+    for name in OPTIONAL_FIELDS:
+        if name not in fields:
+            questions[name] = DONT_ASK
+        else:
+            questions[name] = REQUIRED if name in required_fields else OPTIONAL
+    return questions
+
+
+def upgrade_stored_value(value):
+    """A stored form block value in the current shape: the former ``fields`` and
+    ``required_fields`` lists become ``questions`` (a value without either, or already holding
+    ``questions``, is returned as it is)."""
+    if not isinstance(value, dict) or "questions" in value:
+        return value
+    if "fields" not in value and "required_fields" not in value:
+        return value
+    upgraded = {k: v for k, v in value.items() if k not in ("fields", "required_fields")}
+    # A value saved without ``fields`` asked every question: that list's default.
+    fields = value["fields"] if "fields" in value else OPTIONAL_FIELDS
+    upgraded["questions"] = questions_from_lists(fields, value.get("required_fields"))
+    return upgraded
+
+
+def asked_questions(value):
+    """The optional questions a form block value asks, in display order."""
+    questions = value.get("questions") or {}
+    return [name for name in OPTIONAL_FIELDS if questions.get(name, DONT_ASK) != DONT_ASK]
+
+
+def required_questions(value):
+    """The optional questions a form block value requires, in display order."""
+    questions = value.get("questions") or {}
+    return [name for name in OPTIONAL_FIELDS if questions.get(name) == REQUIRED]
+
+
 class AppointmentFormBlock(blocks.StructBlock):
     heading = blocks.CharBlock(
-        label=_("Heading"), max_length=150, default=_("Request an appointment")
+        label=_("Heading"),
+        max_length=150,
+        default=_("Request an appointment"),
+        help_text=_("Shown above the form and listed under “On this page”."),
     )
     intro = blocks.TextBlock(
         label=_("Introduction"),
@@ -71,27 +180,28 @@ class AppointmentFormBlock(blocks.StructBlock):
         max_length=500,
         help_text=_("A sentence above the form, e.g. who the appointment will be with."),
     )
-    fields = blocks.MultipleChoiceBlock(
-        label=_("Questions to ask"),
-        choices=FIELD_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        default=["phone", "preferred_date", "preferred_time", "patient_status", "reason"],
-        help_text=_("Name, email and consent are always asked. Ask only what you need."),
-    )
-    required_fields = blocks.MultipleChoiceBlock(
-        label=_("Questions that must be answered"),
-        choices=FIELD_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        default=[],
-        help_text=_("Each must also be ticked above."),
+    questions = QuestionsBlock(
+        label=_("Questions"),
+        help_text=_(
+            "Name, email address and consent are always asked and must be answered. For each "
+            "other question, choose whether to ask it and whether patients must answer it. Ask "
+            "only what you need."
+        ),
     )
     button_label = blocks.CharBlock(
-        label=_("Button text"), max_length=50, default=_("Send request")
+        label=_("Button text"),
+        max_length=50,
+        default=_("Send request"),
+        help_text=_("The words on the button that sends the form."),
     )
     thank_you_message = blocks.TextBlock(
-        label=_("Thank-you message"), max_length=500, default=DEFAULT_THANK_YOU
+        label=_("Thank-you message"),
+        max_length=500,
+        default=DEFAULT_THANK_YOU,
+        help_text=_(
+            "Shown in place of the form once a request is sent, with its reference. Say when "
+            "and how the clinic will reply."
+        ),
     )
     booking_notice = blocks.TextBlock(
         label=_("Not-a-booking statement"),
@@ -120,17 +230,25 @@ class AppointmentFormBlock(blocks.StructBlock):
         ),
     )
     send_acknowledgement = blocks.BooleanBlock(
-        label=_("Email the patient an acknowledgement"), required=False, default=True
+        label=_("Email the patient an acknowledgement"),
+        required=False,
+        default=True,
+        help_text=_(
+            "Sends the patient a short email confirming their request was received, with its "
+            "reference. It says nothing about their health."
+        ),
     )
     anchor = blocks.RegexBlock(
-        label=_("Anchor"),
+        label=_("Link name"),
         regex=r"^[a-z][a-z0-9-]{0,49}$",
         required=False,
         default="appointment",
         error_messages={"invalid": _("Use lower-case letters, digits and hyphens.")},
         help_text=_(
-            "Links such as a call to action can point at the form with #anchor, e.g. "
-            "#appointment. Give each form on a page a different anchor."
+            "A short name for the form, used in links that jump to it: a button linking to "
+            "#appointment opens the page at the form named appointment. Use lower-case letters, "
+            "digits and hyphens, and a different name for each form on a page. Leave blank to "
+            "have one made for you."
         ),
     )
 
@@ -141,14 +259,23 @@ class AppointmentFormBlock(blocks.StructBlock):
         thank_you_template = "wagtail_conditions/blocks/appointment_thank_you.html"
         form_classname = "wc-appointment-block-form"
 
+    # --- Stored shape ---------------------------------------------------------------------
+    # Content saved before the one list of questions holds two lists, ``fields`` (asked) and
+    # ``required_fields`` (must be answered). It is read as the new ``questions`` value, so it
+    # keeps working without a data migration and is saved in the new shape on the next edit.
+
+    def to_python(self, value):
+        return super().to_python(upgrade_stored_value(value))
+
+    def bulk_to_python(self, values):
+        return super().bulk_to_python([upgrade_stored_value(value) for value in values])
+
+    def normalize(self, value):
+        return super().normalize(upgrade_stored_value(value))
+
     def clean(self, value):
         value = super().clean(value)
         errors = {}
-        missing = set(value.get("required_fields") or []) - set(value.get("fields") or [])
-        if missing:
-            errors["required_fields"] = ValidationError(
-                _("A required question must also be ticked under 'Questions to ask'.")
-            )
         try:
             parse_email_list(value.get("recipients"))
         except ValidationError as error:
@@ -180,8 +307,8 @@ class AppointmentFormBlock(blocks.StructBlock):
         return FormConfig(
             page_id=page.pk if page is not None else None,
             block_id=str(block_id),
-            fields=list(value.get("fields") or []),
-            required_fields=list(value.get("required_fields") or []),
+            fields=asked_questions(value),
+            required_fields=required_questions(value),
             consent_text=str(value.get("consent_text") or DEFAULT_CONSENT),
             thank_you_message=str(value.get("thank_you_message") or DEFAULT_THANK_YOU),
             privacy_url=privacy_url,
