@@ -13,7 +13,6 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
-    MultiFieldPanel,
     ObjectList,
     PageChooserPanel,
     TabbedInterface,
@@ -26,13 +25,16 @@ from wagtail.search import index
 from ..api.serializers import (
     BodyAreasField,
     LinkedTherapiesField,
+    ReviewerField,
     SectionsField,
     StringListField,
+    StructuredDataField,
     stream_field_serializer,
 )
 from ..blocks.appointment import form_contents_entries
 from ..compat import HeadlessPreviewMixin
 from ..conf import conf
+from ..i18n import localised_body_areas, localised_pages
 from .pages import (
     ContentPageMixin,
     IndexPageMixin,
@@ -119,7 +121,13 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
         words = _plain_words(query)
         if not words:
             return {}
-        searchable = self.get_condition_page_model().objects.child_of(self).live().public()
+        searchable = (
+            self.get_condition_page_model()
+            .objects.child_of(self)
+            .live()
+            .public()
+            .filter(locale_id=self.locale_id)
+        )
         # Titles and alternative names are matched here, word starts included, on every
         # backend (a clinic lists tens or hundreds of conditions, not millions).
         ranking = {}
@@ -143,13 +151,20 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
 
         condition_model = self.get_condition_page_model()
         areas_lookup = condition_model._meta.get_field("body_areas").related_query_name()
+        # The areas of the listed conditions, in this index's locale: a condition still
+        # linking a source-locale area (translated before the area was) is listed under the
+        # area's translation. One query.
+        linked = BodyArea.objects.filter(**{f"{areas_lookup}__in": conditions.values("pk")})
         areas = list(
-            BodyArea.objects.filter(**{f"{areas_lookup}__in": conditions.values("pk")}).distinct()
+            BodyArea.objects.filter(
+                locale_id=self.locale_id, translation_key__in=linked.values("translation_key")
+            )
         )
         area_slug = request.GET.get("area", "").strip()
         area = next((a for a in areas if a.slug == area_slug), None)
         if area:
-            conditions = conditions.filter(body_areas=area)
+            conditions = conditions.filter(body_areas__translation_key=area.translation_key)
+            conditions = conditions.distinct()
 
         query = request.GET.get("q", "").strip()[:100]
         ranking = self.search_conditions(query) if query else None
@@ -302,6 +317,8 @@ class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
         APIField("therapies", serializer=LinkedTherapiesField()),
         APIField("last_reviewed"),
         APIField("next_review_due"),
+        APIField("reviewed_by", serializer=ReviewerField()),
+        APIField("structured_data", serializer=StructuredDataField()),
     ]
     fallback_template = "wagtail_conditions/condition_page.html"
 
@@ -322,24 +339,47 @@ class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
         return cls._meta.get_field(cls.therapy_links_relation).related_model
 
     def get_therapy_links(self):
-        """Linked live therapies, in editor order, fetched in a fixed number of queries."""
-        return self.therapy_links_rows(getattr(self, self.therapy_links_relation).all())
+        """Linked live therapies, in editor order, fetched in a fixed number of queries: a list
+        of links, each therapy in this page's locale where it has a live translation (see
+        ``wagtail_conditions.i18n``; one more query only when a link crosses locales)."""
+        links = list(self.therapy_links_rows(getattr(self, self.therapy_links_relation).all()))
+        self.localise_therapy_links([(self, links)])
+        return links
+
+    @classmethod
+    def localise_therapy_links(cls, pages_links):
+        """Point each link of each (page, links) pair at its therapy's live translation in the
+        page's locale, in one query per locale, and only for links that cross locales (the
+        link rows are changed in memory, never saved)."""
+        by_locale = {}
+        for page, links in pages_links:
+            for link in links:
+                if link.therapy.locale_id != page.locale_id:
+                    by_locale.setdefault(page.locale_id, []).append(link)
+        for locale_id, links in by_locale.items():
+            defer = [name.removeprefix("therapy__") for name in cls.therapy_stream_fields()]
+            therapies = localised_pages([link.therapy for link in links], locale_id, defer=defer)
+            for link, therapy in zip(links, therapies, strict=True):
+                link.therapy = therapy
+
+    @classmethod
+    def therapy_stream_fields(cls):
+        therapy_model = cls.get_therapy_link_model()._meta.get_field("therapy").related_model
+        return [
+            f"therapy__{field.name}"
+            for field in therapy_model._meta.concrete_fields
+            if isinstance(field, StreamField)
+        ]
 
     @classmethod
     def therapy_links_rows(cls, links):
         """``links`` (a queryset of therapy links) live, in editor order, with their therapy
         pages, whose StreamFields are left unread: a list of therapies never shows them, and
         reading them costs more than the rest of the row."""
-        therapy_model = cls.get_therapy_link_model()._meta.get_field("therapy").related_model
-        streams = [
-            f"therapy__{field.name}"
-            for field in therapy_model._meta.concrete_fields
-            if isinstance(field, StreamField)
-        ]
         return (
             links.filter(therapy__live=True)
             .select_related("therapy")
-            .defer(*streams)
+            .defer(*cls.therapy_stream_fields())
             .order_by("sort_order")
         )
 
@@ -380,11 +420,27 @@ class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
                     to_attr="_api_therapy_links",
                 ),
             )
+            cls.localise_therapy_links([(page, page._api_therapy_links) for page in pages])
+            # Body areas in another locale (none once copied for translation): one query a locale.
+            by_locale = {}
+            for page in pages:
+                if any(area.locale_id != page.locale_id for area in page._api_body_areas):
+                    by_locale.setdefault(page.locale_id, []).append(page)
+            for locale_id, group in by_locale.items():
+                areas = [area for page in group for area in page._api_body_areas]
+                localised = dict(
+                    zip(areas, localised_body_areas(areas, locale_id, unique=False), strict=True)
+                )
+                for page in group:
+                    page._api_body_areas = list(
+                        dict.fromkeys(localised[area] for area in page._api_body_areas)
+                    )
 
     def get_api_body_areas(self):
+        """The body areas, each in this page's locale where it has a translation."""
         if hasattr(self, "_api_body_areas"):
             return self._api_body_areas
-        return list(self.body_areas.all())
+        return localised_body_areas(self.body_areas.all(), self.locale_id)
 
     def get_api_therapy_links(self):
         if hasattr(self, "_api_therapy_links"):

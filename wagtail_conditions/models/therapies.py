@@ -1,7 +1,7 @@
 """Therapy pages: the index and the therapy page, whose conditions are derived."""
 
 from django.db import models
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
 from wagtail.api import APIField
@@ -10,6 +10,8 @@ from wagtail.search import index
 
 from ..api.serializers import (
     LinkedConditionsField,
+    ReviewerField,
+    StructuredDataField,
     stream_field_serializer,
 )
 from ..compat import HeadlessPreviewMixin
@@ -75,6 +77,10 @@ class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
         APIField("what_to_expect", serializer=stream_field_serializer(what_to_expect)),
         APIField("contraindications", serializer=stream_field_serializer(contraindications)),
         APIField("conditions", serializer=LinkedConditionsField()),
+        APIField("last_reviewed"),
+        APIField("next_review_due"),
+        APIField("reviewed_by", serializer=ReviewerField()),
+        APIField("structured_data", serializer=StructuredDataField()),
     ]
     fallback_template = "wagtail_conditions/therapy_page.html"
 
@@ -115,12 +121,19 @@ class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
         )
 
     def get_conditions(self):
-        """Live conditions that link this therapy; editors enter each link once, on the condition."""
+        """Live conditions that link this therapy; editors enter each link once, on the condition.
+        Only conditions in this page's locale are listed, including those that still link this
+        therapy's source-locale page (a condition translated before the therapy was): links are
+        matched by the therapy's ``translation_key``, which its translations share, as the
+        condition page resolves such a link to this page (see ``wagtail_conditions.i18n``)."""
         condition_model, links_lookup, _accessor = self.get_condition_relations()
         return (
             condition_model.objects.live()
             .public()
-            .filter(**{f"{links_lookup}__therapy": self})
+            .filter(
+                locale_id=self.locale_id,
+                **{f"{links_lookup}__therapy__translation_key": self.translation_key},
+            )
             .distinct()
             .order_by("title")
         )
@@ -132,27 +145,36 @@ class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
 
     @classmethod
     def prefetch_api_data(cls, pages):
-        """Fetch the conditions the API lists, for all ``pages`` at once."""
-        pages = [page for page in pages if page.pk and not hasattr(page, "_api_condition_links")]
-        if pages:
-            condition_model, _lookup, links_accessor = cls.get_condition_relations()
-            conditions = condition_model.objects.live().public()
-            prefetch_related_objects(
-                pages,
-                Prefetch(
-                    links_accessor,
-                    # The pages of get_conditions(), through their links.
-                    queryset=cls.get_condition_link_model()
-                    .objects.filter(condition__in=conditions)
-                    .select_related("condition")
-                    .order_by("condition__title", "condition_id"),
-                    to_attr="_api_condition_links",
-                ),
+        """Fetch the conditions the API lists (those of ``get_conditions()``), for all
+        ``pages`` at once: one query."""
+        pages = [page for page in pages if page.pk and not hasattr(page, "_api_conditions")]
+        if not pages:
+            return
+        condition_model, _lookup, _accessor = cls.get_condition_relations()
+        conditions = condition_model.objects.live().public()
+        links = (
+            cls.get_condition_link_model()
+            .objects.filter(
+                condition__in=conditions,
+                condition__locale_id__in={page.locale_id for page in pages},
+                therapy__translation_key__in={page.translation_key for page in pages},
+            )
+            .annotate(therapy_key=F("therapy__translation_key"))
+            .select_related("condition")
+            .order_by("condition__title", "condition_id")
+        )
+        found = {}
+        for link in links:
+            key = (link.therapy_key, link.condition.locale_id)
+            found.setdefault(key, {}).setdefault(link.condition.pk, link.condition)
+        for page in pages:
+            page._api_conditions = list(
+                found.get((page.translation_key, page.locale_id), {}).values()
             )
 
     def get_api_conditions(self):
-        if hasattr(self, "_api_condition_links"):
-            return [link.condition for link in self._api_condition_links]
+        if hasattr(self, "_api_conditions"):
+            return self._api_conditions
         return list(self.get_conditions())
 
 
