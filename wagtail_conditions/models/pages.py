@@ -150,8 +150,15 @@ class IndexPageMixin(PageBehaviourMixin):
         return single_model(cls, attribute, candidates, kind, base=mixin)
 
     def get_listed_children(self, model):
-        """The live, public children of ``model`` that the index lists, by title."""
-        return model.objects.child_of(self).live().public().order_by("title")
+        """The live, public children of ``model`` in the index's locale that it lists, by
+        title."""
+        return (
+            model.objects.child_of(self)
+            .live()
+            .public()
+            .filter(locale_id=self.locale_id)
+            .order_by("title")
+        )
 
     @staticmethod
     def paginate(request, items, per_page):
