@@ -62,6 +62,13 @@ DEFAULTS = {
     # the rate-limit cache), so the public form cannot be used to send mail to a stranger
     # over and over. 0 turns the limit off.
     "APPOINTMENT_ACKNOWLEDGEMENT_INTERVAL": 60 * 60,
+    # --- Medical review ---
+    # Days after a page's last clinical review that its next review falls due, when the editor
+    # leaves "next review due" empty. None: no default (the date stays empty).
+    "REVIEW_INTERVAL_DAYS": 365,
+    # Pages whose next review falls due within this many days are "due soon" in the review
+    # report and on the dashboard.
+    "REVIEW_DUE_SOON_DAYS": 30,
 }
 
 

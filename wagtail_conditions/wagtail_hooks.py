@@ -1,5 +1,7 @@
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import modeladmin_register
@@ -9,6 +11,9 @@ from .inbox import panels as inbox_panels
 from .inbox.modeladmin import AppointmentRequestAdmin
 from .inbox.modeladmin.helpers import InboxURLHelper
 from .models import AppointmentRequest, BodyArea
+from .reviews import pages as review_pages
+from .reviews import panels as review_panels
+from .reviews import views as review_views
 
 
 class BodyAreaViewSet(SnippetViewSet):
@@ -35,3 +40,36 @@ hooks.register("register_log_actions", inbox_audit.register_log_actions)
 def add_inbox_panel(request, panels):
     index_url = InboxURLHelper(AppointmentRequest).index_url
     inbox_panels.construct_homepage_panels(request, panels, index_url=index_url)
+
+
+# Medical review: the report in the Reports menu and its dashboard panel. The logic
+# (permissions, queries, filters, exports) lives in wagtail_conditions.reviews.
+class ReviewReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return review_pages.can_see_reviews(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_review_report_urls():
+    return [
+        path(
+            "reports/medical-review/",
+            include((review_views.urlpatterns, review_views.URL_NAMESPACE)),
+        )
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_review_report_menu_item():
+    return ReviewReportMenuItem(
+        _("Pages due for review"),
+        reverse(f"{review_views.URL_NAMESPACE}:report"),
+        name="pages-due-for-review",
+        icon_name="calendar-check",
+        order=1150,  # after Wagtail's "Aging pages"
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_panel(request, panels):
+    review_panels.construct_homepage_panels(request, panels)

@@ -257,6 +257,19 @@ SECTION = closed_object(
     "blocks and the heading to show above them.",
 )
 
+REVIEWER = closed_object(
+    {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "credentials": {
+            "type": "string",
+            "description": "Qualifications after the name, e.g. 'DC, MSc'; may be empty.",
+        },
+    },
+    title="Reviewer",
+    description="The practitioner who last checked the page was clinically accurate.",
+)
+
 RENDITION = closed_object(
     {"url": {"type": "string"}, "width": {"type": "integer"}, "height": {"type": "integer"}}
 )

@@ -12,7 +12,7 @@ once (``prefetch_api_data``), so a listing costs the same number of queries for 
 
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, prefetch_related_objects
 from rest_framework import serializers
 
 from ..blocks.batch import response_batch
@@ -34,6 +34,7 @@ BodyArea = json_schema_type("WagtailConditionsBodyArea", schemas.BODY_AREA)
 LinkedTherapy = json_schema_type("WagtailConditionsLinkedTherapy", schemas.LINKED_THERAPY)
 LinkedCondition = json_schema_type("WagtailConditionsLinkedCondition", schemas.LINKED_CONDITION)
 Section = json_schema_type("WagtailConditionsSection", schemas.SECTION)
+Reviewer = json_schema_type("WagtailConditionsReviewer", schemas.REVIEWER)
 
 
 class ReadOnlyField(serializers.Field):
@@ -114,6 +115,23 @@ class SectionsField(PageField):
             {"name": name, "heading": str(heading)}
             for name, heading, _value in page.get_section_list()
         ]
+
+
+class ReviewerField(PageField):
+    """The practitioner who last reviewed the page (``reviewed_by``), or null. The reviewers of
+    all the response's pages are fetched in one query (none when no page has one)."""
+
+    def get_attribute(self, instance):
+        prefetch_related_objects(
+            [page for page in self.response_pages(instance) if page.pk], "reviewed_by"
+        )
+        return super().get_attribute(instance)
+
+    def to_representation(self, page) -> Reviewer | None:
+        reviewer = page.reviewed_by
+        if reviewer is None:
+            return None
+        return {"id": reviewer.pk, "name": reviewer.name, "credentials": reviewer.credentials}
 
 
 class StreamBlockField(ReadOnlyField):

@@ -29,6 +29,7 @@ from wagtail.search import index
 
 from ..blocks import SectionStreamBlock
 from ..conf import conf
+from ..reviews import schedule as review_schedule
 
 
 class ModelSettingError(ImproperlyConfigured):
@@ -196,7 +197,7 @@ class MedicalReviewMixin(models.Model):
             [
                 FieldPanel("reviewed_by"),
                 FieldPanel("last_reviewed"),
-                FieldPanel("next_review_due"),
+                FieldPanel("next_review_due", help_text=review_schedule.next_review_help_text),
             ],
             heading=_("Clinical review"),
         )
@@ -204,6 +205,16 @@ class MedicalReviewMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    # The default next review date and the date order: see wagtail_conditions/reviews/.
+    def save(self, *args, **kwargs):
+        review_schedule.apply_review_schedule(self)  # drafts are saved without clean()
+        return super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        review_schedule.apply_review_schedule(self)
+        review_schedule.validate_review_dates(self)
 
 
 class ContentPageMixin(PageBehaviourMixin):

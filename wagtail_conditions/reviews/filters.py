@@ -1,0 +1,49 @@
+"""The review report's filters: review status, page type and reviewer."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import ContentTypeFilter, WagtailFilterSet
+
+from ..models import Practitioner
+from . import pages
+from .schedule import ReviewStatus
+
+
+class ReviewStatusFilter(django_filters.ChoiceFilter):
+    """Overdue, due soon, all scheduled or no date; left empty: overdue or due soon."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=ReviewStatus.choices,
+            empty_label=_("Overdue or due soon"),
+            **kwargs,
+        )
+
+    def filter(self, qs, value):
+        return pages.with_status(qs, value)
+
+
+class ReviewerFilter(django_filters.ModelChoiceFilter):
+    """Pages a practitioner last reviewed (the ``review_by`` annotation)."""
+
+    def filter(self, qs, value):
+        if value:
+            return qs.filter(review_by=value.pk)
+        return qs
+
+
+class ReviewReportFilterSet(WagtailFilterSet):
+    status = ReviewStatusFilter(label=_("Review"))
+    content_type = ContentTypeFilter(
+        label=_("Page type"),
+        queryset=lambda request: pages.review_content_type_queryset(),
+    )
+    reviewer = ReviewerFilter(
+        label=_("Reviewed by"),
+        empty_label=_("Anyone"),
+        queryset=lambda request: Practitioner.objects.all(),
+    )
+
+    class Meta:
+        model = pages.page_model()
+        fields = ["status", "content_type", "reviewer"]
