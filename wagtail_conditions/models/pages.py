@@ -27,6 +27,7 @@ from wagtail.coreutils import resolve_model_string
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from ..alternates import SitemapAlternatesMixin
 from ..blocks import SectionStreamBlock
 from ..conf import conf
 from ..reviews import schedule as review_schedule
@@ -105,9 +106,10 @@ def section_field(verbose_name, help_text):
     )
 
 
-class PageBehaviourMixin:
-    """What all our page types share: the site's base template, and our template as the
-    fallback of a host's page type that has no template of its own."""
+class PageBehaviourMixin(SitemapAlternatesMixin):
+    """What all our page types share: the site's base template, our template as the
+    fallback of a host's page type that has no template of its own, and their language
+    versions in the sitemap."""
 
     # Our template for this kind of page. A host's page type renders its own template
     # (``<app_label>/<model_name>.html``, Wagtail's default) when the site has one, else this.

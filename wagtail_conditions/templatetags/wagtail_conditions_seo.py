@@ -1,11 +1,16 @@
 """
 ``{% seo_meta %}``: the ``<head>`` tags that let a page be found and shared — its canonical
-link, meta description, robots directive, Open Graph and Twitter card — for any Wagtail page.
+link, meta description, robots directive, Open Graph and Twitter card, and the ``hreflang``
+links to its language versions when Wagtail's localisation is on — for any Wagtail page.
 
 Put ``{% load wagtail_conditions_seo %}{% seo_meta %}`` in the ``<head>`` of the site's base
 template (our ``wagtail_conditions/base.html`` and the example site's do). It reads ``page``
 and ``request`` from the context, and adds no query to a page Wagtail has served: the site
-and its root paths are already cached on the request.
+and its root paths are already cached on the request (with localisation on, the page's
+versions cost one query, shared with ``{% language_switcher %}``).
+
+``{% page_language_code %}`` is the language to write in ``<html lang="…">``: the page's
+locale when localisation is on, else ``LANGUAGE_CODE``.
 """
 
 from django import template
@@ -13,6 +18,7 @@ from django.conf import settings
 from django.utils import translation
 from wagtail.models import Page, Site
 
+from ..alternates import default_alternate, get_alternates, page_language_code
 from ..appointments.form_state import REQUEST_ATTRIBUTE
 from ..models.pages import ContentPageMixin, IndexPageMixin
 
@@ -55,6 +61,13 @@ def og_locale():
     return locale if "_" in locale else None
 
 
+@register.simple_tag(takes_context=True, name="page_language_code")
+def page_language_code_tag(context):
+    """The language of the page in the context, for ``<html lang>``."""
+    page = context.get("page")
+    return page_language_code(page if isinstance(page, Page) else None)
+
+
 @register.inclusion_tag("wagtail_conditions/includes/seo_meta.html", takes_context=True)
 def seo_meta(context):
     request = context.get("request")
@@ -64,6 +77,7 @@ def seo_meta(context):
     get_description = getattr(page, "get_meta_description", None)
     description = get_description() if get_description else page.search_description
     site = Site.find_for_request(request)
+    alternates = get_alternates(page, request)
     return {
         "page": page,
         "title": page.seo_title or page.title,
@@ -73,4 +87,6 @@ def seo_meta(context):
         "site_name": (site.site_name if site else "") or getattr(settings, "WAGTAIL_SITE_NAME", ""),
         "og_type": "article" if isinstance(page, ContentPageMixin) else "website",
         "og_locale": og_locale(),
+        "alternates": alternates,
+        "default_alternate": default_alternate(alternates),
     }
