@@ -11,6 +11,7 @@ browser is downloaded). ``demo_server()`` is also used by the browser test of th
 import contextlib
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -51,10 +52,21 @@ def _manage(*args, env, **kwargs):
     )
 
 
+class DemoSite:
+    def __init__(self, address, database):
+        self.address = address
+        self.database = database
+
+    def query(self, sql, *params):
+        """Rows from the demo's database (SQLite), e.g. to check what a form stored."""
+        with contextlib.closing(sqlite3.connect(self.database)) as connection:
+            return connection.execute(sql, params).fetchall()
+
+
 @contextlib.contextmanager
 def demo_server(**settings):
-    """Yield the address of a fresh demo site (``make demo``'s set-up in a temporary
-    directory) served by ``runserver``; stop it and remove the directory afterwards.
+    """Yield a fresh demo site (``make demo``'s set-up in a temporary directory, served by
+    ``runserver``) as a ``DemoSite``; stop it and remove the directory afterwards.
     ``settings`` are extra environment variables for the server."""
     port = _free_port()
     address = f"http://127.0.0.1:{port}"
@@ -85,7 +97,7 @@ def demo_server(**settings):
                     if server.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"The demo server did not start on {address}") from None
                     time.sleep(0.5)
-            yield address
+            yield DemoSite(address, f"{directory}/demo.sqlite3")
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -121,8 +133,8 @@ def shoot(address, directory=IMAGES):
 
 
 def main():
-    with demo_server() as address:
-        for path in shoot(address):
+    with demo_server() as site:
+        for path in shoot(site.address):
             print(f"Saved {path.relative_to(HERE.parent)}")
 
 

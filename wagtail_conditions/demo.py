@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale, Page, Site
 
-from .blocks.appointment import DEFAULT_CONSENT, DEFAULT_NOTICE, DEFAULT_THANK_YOU
+from .blocks.appointment import (
+    DEFAULT_CONSENT,
+    DEFAULT_NOTICE,
+    DEFAULT_THANK_YOU,
+    OPTIONAL,
+    REQUIRED,
+)
 from .models import (
     BodyArea,
     ConditionIndexPage,
@@ -244,8 +250,14 @@ def _appointment_form(text=APPOINTMENT_FORM):
         "type": "appointment_form",
         "value": {
             **text,
-            "fields": ["phone", "preferred_date", "preferred_time", "patient_status", "reason"],
-            "required_fields": ["phone"],
+            # Every question asked; the phone number must be given.
+            "questions": {
+                "phone": REQUIRED,
+                "preferred_date": OPTIONAL,
+                "preferred_time": OPTIONAL,
+                "patient_status": OPTIONAL,
+                "reason": OPTIONAL,
+            },
             "privacy_page": None,
             "recipients": "",
             "send_acknowledgement": True,

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from pytest_django.asserts import assertRaisesMessage
 from wagtail.models import Locale, Page, Site
 
-from tests import urls_i18n
+from tests.builders.i18n import multilingual_site
 from wagtail_conditions import demo
 from wagtail_conditions.models import (
     BodyArea,
@@ -206,12 +206,10 @@ def spanish_demo(loaded_demo):
 
 
 @pytest.fixture
-def i18n_site(settings):
+def i18n_site():
     """Wagtail's localisation on, pages under ``i18n_patterns`` (Spanish ones at /es/)."""
-    settings.WAGTAIL_I18N_ENABLED = True
-    settings.ROOT_URLCONF = "tests.urls_i18n"
-    settings.MIDDLEWARE = urls_i18n.middleware()
-    return settings
+    with multilingual_site():
+        yield
 
 
 def spanish(model, slug):
