@@ -9,7 +9,7 @@ from tests.builders.api import make_every_block_condition
 from tests.builders.pages import make_site_tree
 from wagtail_conditions.api import schemas
 from wagtail_conditions.blocks import BodyStreamBlock, HeadingBlock
-from wagtail_conditions.models import ConditionPage, TherapyPage
+from wagtail_conditions.models import ConditionPage, Practitioner, TherapyPage
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,12 @@ def test_every_schema_is_valid_json_schema(subtests):
     for name, child in BodyStreamBlock().child_blocks.items():
         with subtests.test(block=name):
             validator.check_schema(schemas.block_schema(child))
-    for schema in (schemas.BODY_AREA, schemas.LINKED_THERAPY, schemas.LINKED_CONDITION):
+    for schema in (
+        schemas.BODY_AREA,
+        schemas.LINKED_THERAPY,
+        schemas.LINKED_CONDITION,
+        schemas.REVIEWER,
+    ):
         validator.check_schema(schema)
 
 
@@ -157,3 +162,23 @@ def test_therapy_fields_match_their_schemas(client, every_block_condition):
     for name in ("body", "what_to_expect", "contraindications"):
         stream_block = TherapyPage._meta.get_field(name).stream_block
         assert_valid(data[name], schemas.block_schema(stream_block))
+
+
+def test_review_fields_match_their_schemas(client, every_block_condition):
+    ana = Practitioner.objects.create(name="Dr Ana Ruiz", credentials="DC")
+    reviewer = {"anyOf": [schemas.REVIEWER, {"type": "null"}]}
+    date = {"type": ["string", "null"], "format": "date"}
+    for page in (every_block_condition.made.condition, every_block_condition.made.therapy):
+        data = client.get(f"/api/v2/pages/{page.pk}/").json()
+        assert data["reviewed_by"] is None
+        assert_valid(data["reviewed_by"], reviewer)
+        type(page).objects.filter(pk=page.pk).update(
+            reviewed_by=ana, last_reviewed="2026-03-03", next_review_due="2027-03-03"
+        )
+        data = client.get(f"/api/v2/pages/{page.pk}/").json()
+        assert_valid(data["reviewed_by"], reviewer)
+        assert data["reviewed_by"]["credentials"] == "DC"
+        for name in ("last_reviewed", "next_review_due"):
+            assert_valid(data[name], date)
+    with pytest.raises(AssertionError):
+        assert_valid({"id": ana.pk, "name": "Ana"}, schemas.REVIEWER)

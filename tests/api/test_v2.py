@@ -5,9 +5,12 @@ which must give the same fields, read through its own link model, at the same nu
 The demo's content through the API is in ``test_v2_demo.py``.
 """
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertRedirects
 from wagtail.images import get_image_model
 
@@ -24,6 +27,7 @@ from tests.builders.pages import (
     on_each_page_set,
     rolled_back,
 )
+from wagtail_conditions.models import Practitioner
 
 pytestmark = [pytest.mark.django_db, on_each_page_set]
 
@@ -39,6 +43,7 @@ API_FIELDS = {
         "therapies",
         "last_reviewed",
         "next_review_due",
+        "reviewed_by",
     ],
     "therapy_index": ["intro"],
     "therapy": [
@@ -48,6 +53,9 @@ API_FIELDS = {
         "what_to_expect",
         "contraindications",
         "conditions",
+        "last_reviewed",
+        "next_review_due",
+        "reviewed_by",
     ],
 }
 
@@ -131,6 +139,7 @@ def test_condition_has_structured_fields(clinic, condition_data, page_set):
     assert condition_data["body_areas"] == [{"id": clinic.back.pk, "name": "Back", "slug": "back"}]
     assert condition_data["last_reviewed"] is None
     assert condition_data["next_review_due"] is None
+    assert condition_data["reviewed_by"] is None
 
 
 def test_condition_lists_its_live_linked_therapies_in_editor_order_with_notes(
@@ -197,6 +206,43 @@ def test_therapy_lists_the_conditions_that_link_it(clinic, get, page_set):
             }
         ]
     assert get(detail_url(clinic.therapy))["session_length"] == "30 minutes"
+
+
+def test_review_fields_give_the_dates_and_the_reviewer(clinic, get, page_set):
+    ana = Practitioner.objects.create(name="Dr Ana Ruiz", credentials="DC")
+    for page in (clinic.condition, clinic.therapy):
+        type(page).objects.filter(pk=page.pk).update(
+            last_reviewed=datetime.date(2026, 3, 3),
+            next_review_due=datetime.date(2027, 3, 3),
+            reviewed_by=ana,
+        )
+        data = get(detail_url(page))
+        assert data["last_reviewed"] == "2026-03-03"
+        assert data["next_review_due"] == "2027-03-03"
+        assert data["reviewed_by"] == {"id": ana.pk, "name": "Dr Ana Ruiz", "credentials": "DC"}
+    assert get(detail_url(clinic.ultrasound))["reviewed_by"] is None
+
+
+def test_a_listing_fetches_every_reviewer_in_one_query(clinic, client, get, page_set):
+    model = type(clinic.therapy)
+    url = listing_url(model)
+    pages = [clinic.therapy, clinic.ultrasound]
+
+    def queries_with(*reviewers):
+        for page, reviewer in zip(pages, reviewers, strict=True):
+            model.objects.filter(pk=page.pk).update(reviewed_by=reviewer)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            data = client.get(url).json()
+        assert [item["reviewed_by"] and item["reviewed_by"]["id"] for item in data["items"]] == [
+            reviewer and reviewer.pk for reviewer in reviewers
+        ]
+        return len(queries)
+
+    ana, ben = (Practitioner.objects.create(name=name) for name in ("Ana", "Ben"))
+    none = queries_with(None, None)
+    assert queries_with(ana, ana) == none + 1
+    assert queries_with(ana, ben) == none + 1
 
 
 def test_index_pages_give_their_introduction(clinic, get, page_set):

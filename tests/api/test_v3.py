@@ -170,6 +170,9 @@ def test_linked_pages_and_body_areas_are_typed_by_our_components(subtests, page_
         with subtests.test(component=name):
             assert nullable_ref(schema)["items"]["$ref"] == f"#/components/schemas/{name}"
             jsonschema.Draft202012Validator.check_schema(schemas[name])
+    for schema in (condition["reviewed_by"], therapy["reviewed_by"]):
+        assert nullable_ref(schema) == {"$ref": "#/components/schemas/WagtailConditionsReviewer"}
+    jsonschema.Draft202012Validator.check_schema(schemas["WagtailConditionsReviewer"])
     assert nullable_ref(condition["alternative_names"]) == {
         "type": "array",
         "items": {"type": "string"},
