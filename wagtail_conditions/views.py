@@ -27,6 +27,7 @@ from .appointments.form_state import FormState, set_form_state
 from .appointments.pipeline import Result, resolve_form, submit_appointment_request
 from .appointments.references import normalise_reference
 from .conf import conf
+from .i18n import override_page_language
 
 URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -39,10 +40,13 @@ NOINDEX = "noindex"
 
 def _render_page(request, page, block_id, state, status=200):
     set_form_state(request, block_id, state)
-    route = page.route(request, [])
-    response = page.serve(request, *route.args, **route.kwargs)
-    if hasattr(response, "render"):
-        response.render()
+    # These views sit outside a site's language prefixes (i18n_patterns): the page is shown in
+    # its own language, as its own URL shows it (with Wagtail's localisation on).
+    with override_page_language(page):
+        route = page.route(request, [])
+        response = page.serve(request, *route.args, **route.kwargs)
+        if hasattr(response, "render"):
+            response.render()
     response.status_code = status
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = NOINDEX
@@ -65,6 +69,8 @@ def _problem_page(request, answer, page=None):
     response["X-Robots-Tag"] = NOINDEX
     for header, value in answer.headers.items():
         response[header] = value
+    with override_page_language(page):
+        response.render()
     return response
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..conf import conf
@@ -38,49 +38,71 @@ def inbox_url(appointment):
     return base + path
 
 
+def acknowledgement_language(appointment):
+    """The language of the patient's acknowledgement: that of the page the request was sent
+    from (its recorded locale), else the site's default language."""
+    locale = appointment.locale if appointment.locale_id else None
+    return locale.language_code if locale else settings.LANGUAGE_CODE
+
+
 def build_messages(appointment):
     """The emails still to send for ``appointment``, as (kind, message) pairs: the staff
-    notification ("staff"), then the acknowledgement to the patient ("acknowledgement")."""
-    from_email = conf.APPOINTMENT_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL
-    context = {
+    notification ("staff"), in the site's default language (``LANGUAGE_CODE``), then the
+    acknowledgement to the patient ("acknowledgement"), in the language of the page they
+    wrote from. Neither depends on the language active when (or where) it is sent."""
+    with translation.override(settings.LANGUAGE_CODE):
+        staff = _staff_message(appointment)
+    with translation.override(acknowledgement_language(appointment)):
+        acknowledgement = _acknowledgement_message(appointment)
+    return [message for message in (staff, acknowledgement) if message]
+
+
+def _context(appointment):
+    return {
         "appointment": appointment,
         "inbox_url": inbox_url(appointment),
         "include_details": conf.APPOINTMENT_EMAIL_INCLUDE_DETAILS,
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
     }
-    messages = []
+
+
+def _staff_message(appointment):
+    from_email = conf.APPOINTMENT_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL
     recipients = appointment.get_recipient_list()
-    if recipients and appointment.staff_notified_at is None:
-        messages.append(
-            (
-                "staff",
-                EmailMessage(
-                    subject=_("New appointment request %(reference)s")
-                    % {"reference": appointment.reference},
-                    body=render_to_string(
-                        "wagtail_conditions/emails/staff_notification.txt", context
-                    ),
-                    from_email=from_email,
-                    to=recipients,
-                    # The address was validated (no line breaks), so it is safe in a header.
-                    reply_to=[appointment.email] if conf.APPOINTMENT_EMAIL_INCLUDE_DETAILS else [],
-                ),
-            )
-        )
-    if appointment.send_acknowledgement and appointment.acknowledged_at is None:
-        messages.append(
-            (
-                "acknowledgement",
-                EmailMessage(
-                    subject=_("We have received your appointment request %(reference)s")
-                    % {"reference": appointment.reference},
-                    body=render_to_string("wagtail_conditions/emails/acknowledgement.txt", context),
-                    from_email=from_email,
-                    to=[appointment.email],
-                ),
-            )
-        )
-    return messages
+    if not recipients or appointment.staff_notified_at is not None:
+        return None
+    return (
+        "staff",
+        EmailMessage(
+            subject=_("New appointment request %(reference)s")
+            % {"reference": appointment.reference},
+            body=render_to_string(
+                "wagtail_conditions/emails/staff_notification.txt", _context(appointment)
+            ),
+            from_email=from_email,
+            to=recipients,
+            # The address was validated (no line breaks), so it is safe in a header.
+            reply_to=[appointment.email] if conf.APPOINTMENT_EMAIL_INCLUDE_DETAILS else [],
+        ),
+    )
+
+
+def _acknowledgement_message(appointment):
+    from_email = conf.APPOINTMENT_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL
+    if not appointment.send_acknowledgement or appointment.acknowledged_at is not None:
+        return None
+    return (
+        "acknowledgement",
+        EmailMessage(
+            subject=_("We have received your appointment request %(reference)s")
+            % {"reference": appointment.reference},
+            body=render_to_string(
+                "wagtail_conditions/emails/acknowledgement.txt", _context(appointment)
+            ),
+            from_email=from_email,
+            to=[appointment.email],
+        ),
+    )
 
 
 def claim_acknowledgement(appointment):
@@ -108,7 +130,12 @@ def send_notifications(appointment_pk):
     """
     with transaction.atomic():
         appointment = (
-            AppointmentRequest.objects.select_for_update().filter(pk=appointment_pk).first()
+            # The locale (for the acknowledgement's language) comes with the row; only the
+            # request's own row is locked.
+            AppointmentRequest.objects.select_for_update(of=("self",))
+            .select_related("locale")
+            .filter(pk=appointment_pk)
+            .first()
         )
         if appointment is None:
             return None
@@ -135,7 +162,9 @@ def send_notifications(appointment_pk):
                 setattr(appointment, _SENT_AT_FIELD[kind], timezone.now())
         except Exception as error:  # noqa: BLE001 - any backend failure must be recorded
             appointment.notification_status = AppointmentRequest.NotificationStatus.FAILED
-            appointment.notification_error = f"{type(error).__name__} at {timezone.now():%Y-%m-%d %H:%M}"
+            appointment.notification_error = (
+                f"{type(error).__name__} at {timezone.now():%Y-%m-%d %H:%M}"
+            )
             logger.warning(
                 "Notification for appointment request %s failed (%s); it can be retried",
                 appointment.reference,

@@ -22,6 +22,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from ..blocks.appointment import find_form_block
 from ..blocks.batch import page_site_settings
+from ..i18n import override_page_language
 from ..models import AppointmentRequest
 from ..signals import appointment_request_created
 from . import tokens
@@ -85,11 +86,11 @@ def resolve_form(page_id, block_id):
     if found is None:
         return None, None, None
     block, value = found
-    return (
-        page,
-        block,
-        block.get_config(value, page, block_id, site_settings=page_site_settings(page)),
-    )
+    # The config holds wording stored with the request (the default consent text): in the
+    # page's language.
+    with override_page_language(page):
+        config = block.get_config(value, page, block_id, site_settings=page_site_settings(page))
+    return page, block, config
 
 
 def submit_appointment_request(
@@ -104,18 +105,28 @@ def submit_appointment_request(
     submission invalid (the JSON face's strictness) instead of being ignored.
     """
     try:
-        return _submit(
-            data, request, page_id, block_id, token, idempotency_key, reject_unknown_fields
-        )
+        page, block, config = resolve_form(page_id, block_id)
+        if page is None:
+            return Outcome(Result.NOT_FOUND)
+        # Validated, and answered, in the page's language (with Wagtail's localisation on),
+        # whatever language the visitor's browser asks for: the form was shown in it.
+        with override_page_language(page):
+            return _submit(
+                data,
+                request,
+                (page, block, config),
+                block_id,
+                token,
+                idempotency_key,
+                reject_unknown_fields,
+            )
     except DatabaseError:
         logger.exception("Appointment request not stored: the database is unavailable")
         return Outcome(Result.UNAVAILABLE)
 
 
-def _submit(data, request, page_id, block_id, token, idempotency_key, reject_unknown_fields):
-    page, block, config = resolve_form(page_id, block_id)
-    if page is None:
-        return Outcome(Result.NOT_FOUND)
+def _submit(data, request, resolved, block_id, token, idempotency_key, reject_unknown_fields):
+    page, block, config = resolved
     form = block.get_form(data, config=config)
     try:
         form_token = tokens.read_form_token(token, page_id=page.pk, block_id=block_id)
@@ -144,6 +155,8 @@ def _submit(data, request, page_id, block_id, token, idempotency_key, reject_unk
     submission_key = hashlib.sha256(key_material.encode()).hexdigest()
     instance = block.build_appointment_request(form, page=page, config=config)
     instance.submission_key = submission_key
+    # The language of the page it was sent from: the patient's emails are written in it.
+    instance.locale_id = page.locale_id
     instance.status = Status.SPAM if reason else Status.NEW
     instance.spam_reason = reason or ""
     # Suspected spam is never notified: a bot could otherwise mail anyone through the form.
