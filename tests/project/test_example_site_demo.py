@@ -53,13 +53,14 @@ def test_a_free_port_passes():
     assert check_port.main(["check_port.py", str(port)]) is None
 
 
-def run_manage(*args, database):
+def run_manage(*args, database, **extra_environment):
     environment = {
         key: value
         for key, value in os.environ.items()
         if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
     }
     environment["DATABASE_URL"] = f"sqlite:///{database}"
+    environment.update(extra_environment)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=EXAMPLE_SITE,
@@ -92,14 +93,88 @@ def test_setup_demo_refuses_an_address_before_touching_the_database(tmp_path, ad
         assert tables == []
 
 
-@pytest.mark.slow
-def test_setup_demo_points_the_site_at_the_address(tmp_path):
-    database = tmp_path / "demo.sqlite3"
-    assert run_manage("migrate", "--noinput", database=database).returncode == 0
-    result = run_manage("setup_demo", "--address", "http://127.0.0.1:8123", database=database)
-    assert result.returncode == 0, result.stderr
+def query(database, sql):
     with sqlite3.connect(database) as connection:
-        sites = connection.execute(
-            "SELECT hostname, port, is_default_site FROM wagtailcore_site"
-        ).fetchall()
-    assert sites == [("127.0.0.1", 8123, 1)]
+        return connection.execute(sql).fetchall()
+
+
+# Every page of the demo in both languages: (language, depth below the root, slug, title).
+PAGES_SQL = """
+    SELECT l.language_code, p.depth, p.slug, p.title, p.live, p.translation_key,
+           p.alias_of_id IS NOT NULL
+    FROM wagtailcore_page p JOIN wagtailcore_locale l ON l.id = p.locale_id
+    WHERE p.depth > 1 ORDER BY l.language_code, p.path
+"""
+
+
+@pytest.mark.slow
+def test_setup_demo_makes_the_clinic_in_english_and_spanish_and_runs_again(tmp_path):
+    database = tmp_path / "demo.sqlite3"
+    environment = {"MEDIA_ROOT": str(tmp_path / "media")}
+    assert run_manage("migrate", "--noinput", database=database).returncode == 0
+    result = run_manage(
+        "setup_demo", "--address", "http://127.0.0.1:8123", database=database, **environment
+    )
+    assert result.returncode == 0, result.stderr
+    assert query(database, "SELECT hostname, port, is_default_site FROM wagtailcore_site") == [
+        ("127.0.0.1", 8123, 1)
+    ]
+
+    pages = query(database, PAGES_SQL)
+    english = [page for page in pages if page[0] == "en"]
+    spanish = [page for page in pages if page[0] == "es"]
+    assert [page[3] for page in english[:2]] == ["Riverside Integrative Clinic", "Therapies"]
+    assert {page[2] for page in spanish} >= {
+        "home-clinic-es",
+        "terapias",
+        "dolencias",
+        "espasmos-musculares",
+        "masaje-muscular-profundo",
+    }
+    # Each Spanish page is a published translation (not an alias) of an English one.
+    assert len(spanish) == len(english) == 10  # home, 2 indexes, 6 therapies, 1 condition
+    assert {page[5] for page in spanish} == {page[5] for page in english}
+    assert all(page[4] and not page[6] for page in pages)
+
+    # The Spanish condition links the Spanish therapies, and has the Spanish body areas.
+    links = query(
+        database,
+        """SELECT tl.code, cl.code FROM wagtail_conditions_conditiontherapy link
+           JOIN wagtailcore_page c ON c.id = link.condition_id
+           JOIN wagtailcore_page t ON t.id = link.therapy_id
+           JOIN (SELECT id, language_code AS code FROM wagtailcore_locale) cl ON cl.id = c.locale_id
+           JOIN (SELECT id, language_code AS code FROM wagtailcore_locale) tl ON tl.id = t.locale_id
+        """,
+    )
+    assert sorted(links) == [("en", "en")] * 6 + [("es", "es")] * 6
+
+    # The clinic: its settings, three practitioners with portraits, every image described.
+    assert query(
+        database, "SELECT name, phone, logo_id IS NOT NULL FROM wagtail_conditions_clinicsettings"
+    ) == [("Riverside Integrative Clinic", "020 7946 0123", 1)]
+    assert query(
+        database, "SELECT COUNT(*) FROM wagtail_conditions_practitioner WHERE photo_id IS NOT NULL"
+    ) == [(3,)]
+    assert query(database, "SELECT COUNT(*) FROM wagtailimages_image WHERE description = ''") == [
+        (0,)
+    ]
+    reviewed = query(
+        database,
+        """SELECT COUNT(*) FROM wagtail_conditions_conditionpage
+           WHERE last_reviewed IS NOT NULL AND reviewed_by_id IS NOT NULL""",
+    )
+    assert reviewed == [(2,)]
+
+    # Again: nothing new.
+    counts_sql = """SELECT (SELECT COUNT(*) FROM wagtailcore_page),
+        (SELECT COUNT(*) FROM wagtail_conditions_bodyarea),
+        (SELECT COUNT(*) FROM wagtail_conditions_practitioner),
+        (SELECT COUNT(*) FROM wagtailimages_image),
+        (SELECT COUNT(*) FROM wagtailcore_locale)"""
+    before = query(database, counts_sql)
+    result = run_manage(
+        "setup_demo", "--address", "http://127.0.0.1:8123", database=database, **environment
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Kept condition “Espasmos musculares”" in result.stdout
+    assert query(database, counts_sql) == before
