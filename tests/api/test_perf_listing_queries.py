@@ -27,8 +27,9 @@ WAGTAIL_8 = wagtail.VERSION >= (8,)
 # page, the count, the pages), 2 for body areas and therapy links, 1 image, 2 page choosers
 # (links list, call to action), 1 document chooser, 3 for the rich text's links (pages, their
 # specific types, documents), 1 for the embeds, 2 for the site's appointment settings and their
-# privacy page.
-V2_LISTING_QUERIES = 20
+# privacy page, 2 for the structured data (the pages' ancestors for their breadcrumbs, the
+# sites' clinic settings).
+V2_LISTING_QUERIES = 22
 # API v3 lists pages with their base fields only (id, title, meta): no block is serialized.
 V3_LISTING_QUERIES = 6
 

@@ -182,3 +182,13 @@ def test_review_fields_match_their_schemas(client, every_block_condition):
             assert_valid(data[name], date)
     with pytest.raises(AssertionError):
         assert_valid({"id": ana.pk, "name": "Ana"}, schemas.REVIEWER)
+
+
+def test_structured_data_matches_its_schema(client, every_block_condition):
+    validator_class().check_schema(schemas.STRUCTURED_DATA)
+    for page in (every_block_condition.made.condition, every_block_condition.made.therapy):
+        data = client.get(f"/api/v2/pages/{page.pk}/").json()
+        assert data["structured_data"]["@graph"][0]["@type"] == "MedicalWebPage"
+        assert_valid(data["structured_data"], schemas.STRUCTURED_DATA)
+    with pytest.raises(AssertionError):
+        assert_valid({"@context": "https://schema.org", "@graph": []}, schemas.STRUCTURED_DATA)

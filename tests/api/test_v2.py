@@ -44,6 +44,7 @@ API_FIELDS = {
         "last_reviewed",
         "next_review_due",
         "reviewed_by",
+        "structured_data",
     ],
     "therapy_index": ["intro"],
     "therapy": [
@@ -56,6 +57,7 @@ API_FIELDS = {
         "last_reviewed",
         "next_review_due",
         "reviewed_by",
+        "structured_data",
     ],
 }
 

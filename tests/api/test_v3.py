@@ -323,3 +323,14 @@ def test_condition_listing_of_twenty_costs_the_same_as_of_one(counted, client, g
     assert get(url.format(counted.large.pk))["count"] == 20
 
     assert_same_query_count(client, url.format(counted.small.pk), url.format(counted.large.pk))
+
+
+@on_each_page_set
+def test_structured_data_is_typed_by_our_component(page_set):
+    schemas = openapi()["components"]["schemas"]
+    for model in (page_set.condition._meta.model, page_set.therapy._meta.model):
+        field = schemas[f"{model.__name__}Schema"]["properties"]["structured_data"]
+        assert nullable_ref(field) == {
+            "$ref": "#/components/schemas/WagtailConditionsStructuredData"
+        }
+    jsonschema.Draft202012Validator.check_schema(schemas["WagtailConditionsStructuredData"])

@@ -270,6 +270,27 @@ REVIEWER = closed_object(
     description="The practitioner who last checked the page was clinically accurate.",
 )
 
+STRUCTURED_DATA = closed_object(
+    {
+        "@context": {"const": "https://schema.org"},
+        "@graph": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {"@type": {"type": "string"}, "@id": {"type": "string"}},
+                "required": ["@type"],
+            },
+        },
+    },
+    title="Structured data",
+    description="The page's schema.org JSON-LD, the document its HTML carries in a "
+    '<script type="application/ld+json">: a MedicalWebPage (about a MedicalCondition or a '
+    "MedicalTherapy; on an index, with an ItemList of the pages it lists), its BreadcrumbList, "
+    "and the clinic (a MedicalClinic) when the site's clinic settings name it. Empty values "
+    "are left out.",
+)
+
 RENDITION = closed_object(
     {"url": {"type": "string"}, "width": {"type": "integer"}, "height": {"type": "integer"}}
 )

@@ -34,6 +34,7 @@ BodyArea = json_schema_type("WagtailConditionsBodyArea", schemas.BODY_AREA)
 LinkedTherapy = json_schema_type("WagtailConditionsLinkedTherapy", schemas.LINKED_THERAPY)
 LinkedCondition = json_schema_type("WagtailConditionsLinkedCondition", schemas.LINKED_CONDITION)
 Section = json_schema_type("WagtailConditionsSection", schemas.SECTION)
+StructuredData = json_schema_type("WagtailConditionsStructuredData", schemas.STRUCTURED_DATA)
 Reviewer = json_schema_type("WagtailConditionsReviewer", schemas.REVIEWER)
 
 
@@ -132,6 +133,23 @@ class ReviewerField(PageField):
         if reviewer is None:
             return None
         return {"id": reviewer.pk, "name": reviewer.name, "credentials": reviewer.credentials}
+
+
+class StructuredDataField(PageField):
+    """The page's schema.org JSON-LD: the document its HTML carries in a script element
+    (``wagtail_conditions/structured_data.py``), fetched for the whole response at once."""
+
+    def get_attribute(self, instance):
+        # structured_data reads our models, and they import this module: imported on use.
+        from ..structured_data import prefetch_structured_data
+
+        prefetch_structured_data(self.response_pages(instance), self.context.get("request"))
+        return super().get_attribute(instance)
+
+    def to_representation(self, page) -> StructuredData:
+        from ..structured_data import page_structured_data
+
+        return page_structured_data(page, self.context.get("request"))
 
 
 class StreamBlockField(ReadOnlyField):

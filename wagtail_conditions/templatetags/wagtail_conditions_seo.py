@@ -13,14 +13,22 @@ versions cost one query, shared with ``{% language_switcher %}``).
 locale when localisation is on, else ``LANGUAGE_CODE``.
 """
 
+import json
+
 from django import template
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import prefetch_related_objects
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from ..alternates import default_alternate, get_alternates, page_language_code
 from ..appointments.form_state import REQUEST_ATTRIBUTE
+from ..models.conditions import ConditionPageMixin
 from ..models.pages import ContentPageMixin, IndexPageMixin
+from ..structured_data import is_supported, page_structured_data
 
 register = template.Library()
 
@@ -89,4 +97,49 @@ def seo_meta(context):
         "og_locale": og_locale(),
         "alternates": alternates,
         "default_alternate": default_alternate(alternates),
+        "page_context": context,  # for {% structured_data %}: the page's own context
     }
+
+
+# --- Structured data ---------------------------------------------------------------------------
+
+# What json_script escapes, so that no text in the data can close the script element or be
+# read as markup; JSON parsers read the escapes back as the characters.
+_JSON_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003C",
+    ord(">"): "\\u003E",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def json_ld_script(data):
+    """``data`` as a ``<script type="application/ld+json">`` element, escaped as Django's
+    ``json_script`` escapes."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 (escaped above)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context):
+    """The page's schema.org JSON-LD (``wagtail_conditions/structured_data.py``) in a script
+    element; nothing for a page type that is not ours. ``{% seo_meta %}`` writes it. Used on its
+    own, it reads ``page`` and ``request`` from the template's context."""
+    page_context = context.get("page_context") or context
+    page = page_context.get("page")
+    request = page_context.get("request") or getattr(context, "request", None)
+    if not isinstance(page, Page) or not is_supported(page):
+        return ""
+    if (
+        isinstance(page, ConditionPageMixin)
+        and page.pk
+        and not getattr(page, "_cluster_related_objects", None)  # a preview's unsaved areas
+    ):
+        # Fetched here, in the head, and read again by the page's body from the same cache.
+        prefetch_related_objects([page], "body_areas")
+    data = page_structured_data(page, request, page_context)
+    return json_ld_script(data) if data else ""
