@@ -1,17 +1,11 @@
-"""The example site's header and footer: its pages in the visitor's language, and the clinic's
-opening hours in words."""
+"""The example site's navigation: its pages in the visitor's language."""
 
 from django import template
-from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from wagtail_conditions.blocks.clinic import DAYS_OF_WEEK
 from wagtail_conditions.models import ConditionIndexPage, TherapyIndexPage
 
 register = template.Library()
-
-DAY_NAMES = dict(DAYS_OF_WEEK)
-DAY_ORDER = [day for day, _name in DAYS_OF_WEEK]
 
 
 @register.simple_tag(takes_context=True)
@@ -35,19 +29,3 @@ def site_pages(context):
             pages.setdefault(key, page)
     request._example_site_pages = pages
     return pages
-
-
-@register.filter
-def day_range(days):
-    """Schema.org day names as words: "Monday to Friday" for three or more days in a row,
-    otherwise each day, e.g. "Saturday" or "Monday, Wednesday"."""
-    ordered = sorted((day for day in days if day in DAY_NAMES), key=DAY_ORDER.index)
-    if not ordered:
-        return ""
-    positions = [DAY_ORDER.index(day) for day in ordered]
-    if len(ordered) >= 3 and positions == list(range(positions[0], positions[-1] + 1)):
-        return _("%(first)s to %(last)s") % {
-            "first": DAY_NAMES[ordered[0]],
-            "last": DAY_NAMES[ordered[-1]],
-        }
-    return ", ".join(str(DAY_NAMES[day]) for day in ordered)
