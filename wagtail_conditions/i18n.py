@@ -22,8 +22,10 @@ and the second is the one that counts:
 """
 
 from django.conf import settings
+from django.dispatch import receiver
 from django.utils import translation
 from wagtail.models import Page
+from wagtail.signals import copy_for_translation_done
 
 
 def i18n_enabled():
@@ -104,3 +106,39 @@ def missing_translations(pages, locale_id):
         ).values_list("translation_key", flat=True)
     )
     return [page for page in pages if page.translation_key not in found]
+
+
+@receiver(copy_for_translation_done, dispatch_uid="wagtail_conditions_relink_translation")
+def relink_translation(sender, source_obj, target_obj, **kwargs):
+    """A condition page just copied for translation (by simple_translation, wagtail-localize
+    or ``copy_for_translation``): point its stored therapy links at the therapies' live
+    translations in its locale, and its body areas at theirs, where they exist. The links
+    and areas are changed on ``target_obj`` itself, which the translation tool may save again
+    (wagtail-localize does), and a revision is saved so the editor opens the relinked page."""
+    relation = getattr(target_obj, "therapy_links_relation", None)
+    if relation is None or not hasattr(target_obj, "body_areas") or not target_obj.pk:
+        return
+    locale_id = target_obj.locale_id
+    links = list(getattr(target_obj, relation).all())
+    therapies = [link.therapy for link in links]
+    localised = localised_pages(therapies, locale_id) if therapies else []
+    seen, relinked, changed = set(), [], False
+    for link, therapy in zip(links, localised, strict=True):
+        if therapy.pk != link.therapy_id:
+            link.therapy, changed = therapy, True
+        if therapy.pk in seen:  # the translation was already linked as well
+            changed = True
+            continue
+        seen.add(therapy.pk)
+        relinked.append(link)
+    areas = list(target_obj.body_areas.all())
+    localised_areas = localised_body_areas(areas, locale_id)
+    if localised_areas != areas:
+        changed = True
+    if not changed:
+        return
+    setattr(target_obj, relation, relinked)
+    target_obj.body_areas = localised_areas
+    target_obj.save(clean=False)
+    if target_obj.latest_revision_id:
+        target_obj.save_revision(changed=False, clean=False, log_action=False)

@@ -35,6 +35,7 @@ from ..blocks.appointment import form_contents_entries
 from ..compat import HeadlessPreviewMixin
 from ..conf import conf
 from ..i18n import localised_body_areas, localised_pages
+from ..translation_admin import ConditionPageForm, UntranslatedTherapiesPanel
 from .pages import (
     ContentPageMixin,
     IndexPageMixin,
@@ -271,6 +272,9 @@ class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
         ("resources", _("Additional resources")),
     ]
 
+    # Offers the body areas of the page's locale (see translation_admin.py).
+    base_form_class = ConditionPageForm
+
     # The reverse name of the link model's ParentalKey to this page type.
     therapy_links_relation = "therapy_links"
 
@@ -281,6 +285,7 @@ class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
     ]
     sections_panels = [FieldPanel(name) for name, _heading in sections]
     therapy_panels = [
+        UntranslatedTherapiesPanel(),
         InlinePanel(
             "therapy_links",
             heading=_("Therapies used for this condition"),
@@ -289,7 +294,7 @@ class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
                 "Add the therapies the clinic uses, in the order to show them. Each therapy page "
                 "then lists this condition automatically."
             ),
-        )
+        ),
     ]
 
     # Added to the base page model's own search_fields by the page type.
