@@ -4,12 +4,13 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import FieldDoesNotExist
+from django.db import DatabaseError
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import get_resolver
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page, Site, get_page_models
 
 from .appointments.tasks import notify_appointment_request
 from .conf import SETTING_NAME, conf
@@ -422,3 +423,52 @@ def check_base_page_model(app_configs, **kwargs):
             id="wagtail_conditions.E008",
         )
     ]
+
+
+@register(Tags.database)
+def check_privacy_notice(app_configs, databases=None, **kwargs):
+    """W007: a site whose appointment forms have no privacy notice to cite. Reads the database,
+    so, like Django's own database checks, it runs with ``migrate`` and
+    ``check --database default``, not with a plain ``check``."""
+    if not databases:
+        return []
+    AppointmentSettings = apps.get_model("wagtail_conditions", "AppointmentSettings")
+    warnings = []
+    for alias in databases:
+        try:
+            sites = list(Site.objects.using(alias).order_by("hostname", "port"))
+            notices = {
+                row.site_id: row.privacy_notice
+                for row in AppointmentSettings.objects.using(alias).select_related("privacy_notice")
+            }
+        except DatabaseError:
+            continue  # not migrated yet
+        for site in sites:
+            notice = notices.get(site.pk)
+            if notice is not None and notice.live:
+                continue
+            warnings.append(
+                Warning(
+                    (
+                        _(
+                            "The site %(site)s has no privacy notice page for its appointment "
+                            "forms: their consent statement links to none."
+                        )
+                        if notice is None
+                        else _(
+                            "The privacy notice page of the site %(site)s, %(page)r, is not "
+                            "published: the consent statement of its appointment forms links "
+                            "to a page patients cannot read."
+                        )
+                    )
+                    % {"site": site, "page": getattr(notice, "title", "")},
+                    hint=_(
+                        "Publish a privacy notice and choose it in Settings › Appointment "
+                        "requests › Privacy notice page. If the site takes no appointment "
+                        "requests, add 'wagtail_conditions.W007' to SILENCED_SYSTEM_CHECKS."
+                    ),
+                    obj=site,
+                    id="wagtail_conditions.W007",
+                )
+            )
+    return warnings

@@ -10,7 +10,7 @@ from .inbox import audit as inbox_audit
 from .inbox import panels as inbox_panels
 from .inbox.modeladmin import AppointmentRequestAdmin
 from .inbox.modeladmin.helpers import InboxURLHelper
-from .models import AppointmentRequest, BodyArea
+from .models import AppointmentRequest, BodyArea, Practitioner
 from .reviews import pages as review_pages
 from .reviews import panels as review_panels
 from .reviews import views as review_views
@@ -28,6 +28,21 @@ class BodyAreaViewSet(SnippetViewSet):
 
 
 register_snippet(BodyAreaViewSet)
+
+
+class PractitionerViewSet(SnippetViewSet):
+    """The clinic's practitioners (Snippets › Practitioners): named as pages' reviewers."""
+
+    model = Practitioner
+    icon = "user"
+    menu_label = _("Practitioners")
+    add_to_admin_menu = False
+    list_display = ["name", "credentials", "job_title", "sort_order"]
+    search_fields = ["name", "job_title"]
+    ordering = ["sort_order", "name"]
+
+
+register_snippet(PractitionerViewSet)
 
 
 # The appointment request inbox: wagtail-modeladmin registration only; the logic (permissions,

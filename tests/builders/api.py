@@ -21,6 +21,32 @@ def block(type_, value):
     return {"type": type_, "value": value}
 
 
+def care_levels_value(*, emergency_phone="", urgent_url=""):
+    """A care levels block's stored value: all three levels, the emergency one with an
+    editor's number when given."""
+    return {
+        "non_urgent": {
+            "heading": "Contact the clinic if",
+            "when": "<ul><li>the pain lasts more than a week</li></ul>",
+            "what_to_do": "",
+            "phone": "",
+        },
+        "urgent": {
+            "heading": "Get urgent medical advice if",
+            "when": "<ul><li>you have a high temperature</li></ul>",
+            "what_to_do": "<p>Ask for advice <b>today</b>.</p>",
+            "phone": "",
+            "url": urgent_url,
+        },
+        "emergency": {
+            "heading": "Call the emergency number or go to A&E if",
+            "when": "<ul><li>you cannot feel your legs</li></ul>",
+            "what_to_do": "",
+            "phone": emergency_phone,
+        },
+    }
+
+
 def make_every_block_condition(tree, page_set=OURS, areas=None):
     """A condition whose sections use every content block, with links to a page, a document,
     an image and an embedded video, in ``tree`` (made by ``page_set.make_tree()``), in the
@@ -54,7 +80,8 @@ def make_every_block_condition(tree, page_set=OURS, areas=None):
             block(
                 "callout",
                 {"tone": "warning", "heading": "Watch for", "text": "<p><b>Numbness</b></p>"},
-            )
+            ),
+            block("care_levels", care_levels_value(emergency_phone="999")),
         ],
         treatment=[
             block(
@@ -161,7 +188,10 @@ def every_block_condition(parent, number, refs, page_set=OURS):
             block("image", {"image": refs.image.pk, "alt_text": "A stretch", "caption": ""}),
             block("quote", {"quote": "It helped.", "attribution": "A patient"}),
         ],
-        symptoms=[block("callout", {"tone": "info", "heading": "Note", "text": rich})],
+        symptoms=[
+            block("callout", {"tone": "info", "heading": "Note", "text": rich}),
+            block("care_levels", care_levels_value()),
+        ],
         treatment=[
             block(
                 "embed",

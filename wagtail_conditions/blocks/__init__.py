@@ -1,6 +1,7 @@
 """StreamField blocks of wagtail-conditions. Each block renders its own template."""
 
 from .appointment import AppointmentFormBlock
+from .care import CareLevelsBlock
 from .content import CalloutBlock, FAQBlock, HeadingBlock, QuoteBlock, RichTextBlock
 from .links import CallToActionBlock, LinksListBlock
 from .media import EmbedBlock, ImageBlock
@@ -11,6 +12,7 @@ __all__ = [
     "BodyStreamBlock",
     "CalloutBlock",
     "CallToActionBlock",
+    "CareLevelsBlock",
     "EmbedBlock",
     "FAQBlock",
     "HeadingBlock",

@@ -93,6 +93,25 @@ class ResponseBatch:
             self._site_settings[site_id] = _load_site_settings(site_id, request)
         return self._site_settings[site_id]
 
+    def clinic_settings(self, page, request=None):
+        """The clinic settings of ``page``'s site (None if it has none or the page is on no
+        site), looked up once per site for the whole response: the request's own cached ones
+        when the page is on the request's site."""
+        site_id = _site_id(page, request)
+
+        def load():
+            if site_id is None:
+                return None
+            ClinicSettings = apps.get_model("wagtail_conditions", "ClinicSettings")
+            if (
+                request is not None
+                and getattr(Site.find_for_request(request), "pk", None) == site_id
+            ):
+                return ClinicSettings.for_request(request)  # Cached on the request.
+            return ClinicSettings.base_queryset().filter(site_id=site_id).first()
+
+        return self.memo(("clinic_settings", site_id), load)
+
     def memo(self, key, make):
         """``make()``, called once per ``key`` for the whole response: for what the blocks of
         several pages would otherwise each compute alike (a form's description)."""

@@ -3,6 +3,7 @@
 from wagtail import blocks
 
 from .appointment import AppointmentFormBlock
+from .care import CareLevelsBlock
 from .content import CalloutBlock, FAQBlock, HeadingBlock, QuoteBlock, RichTextBlock
 from .links import CallToActionBlock, LinksListBlock
 from .media import EmbedBlock, ImageBlock
@@ -20,6 +21,7 @@ class BodyStreamBlock(blocks.StreamBlock):
     faq = FAQBlock()
     links = LinksListBlock()
     call_to_action = CallToActionBlock()
+    care_levels = CareLevelsBlock()
 
 
 class SectionStreamBlock(BodyStreamBlock):

@@ -161,6 +161,10 @@ class ClinicSettings(BaseSiteSetting):
         help_text=_("The emergency number in the clinic's country, e.g. 999, 911 or 112."),
     )
 
+    # Fetched with the settings (Wagtail's base_queryset): the header shows the logo and the
+    # contact card links the appointment page, in the one query per request.
+    select_related = ["logo", "appointment_page"]
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("name"), FieldPanel("logo"), FieldPanel("accepting_new_patients")],
