@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test venv clean messages bench bench-quick load
+.PHONY: demo test venv clean messages bench bench-quick load screenshots
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ demo: $(BIN)/.demo-installed
 
 test: venv
 	$(BIN)/tox run
+
+# The README's screenshots (docs/images/): a fresh demo in a temporary directory on a free port,
+# photographed in English and Spanish at 1280 and 390 px by the system Chromium (Playwright).
+screenshots: venv
+	cd example_site && ../$(BIN)/python screenshots.py
 
 messages: venv
 	cd wagtail_conditions && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=tests.settings ../$(BIN)/django-admin makemessages --locale en --locale es --locale fr && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=tests.settings ../$(BIN)/django-admin compilemessages
