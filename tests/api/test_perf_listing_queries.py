@@ -28,9 +28,9 @@ WAGTAIL_8 = wagtail.VERSION >= (8,)
 # (links list, call to action), 1 document chooser, 3 for the rich text's links (pages, their
 # specific types, documents), 1 for the embeds, 2 for the site's appointment settings and their
 # privacy page, 2 for the structured data (the pages' ancestors for their breadcrumbs, the
-# sites' clinic settings), 1 for the care levels blocks' numbers (the request's clinic settings,
-# once per site for the whole response: blocks/batch.py).
-V2_LISTING_QUERIES = 23
+# request's clinic settings, which the care levels blocks' numbers read too: blocks/batch.py and
+# structured_data.py both take them from Wagtail's cache on the request).
+V2_LISTING_QUERIES = 22
 # API v3 lists pages with their base fields only (id, title, meta): no block is serialized.
 V3_LISTING_QUERIES = 6
 
