@@ -1,66 +1,94 @@
 """
-axe-core's WCAG 2.0–2.2 A and AA rules on every kind of public page we render, in both faces:
-Wagtail's templates and the headless client. Needs axe-core from npm
-(`npm ci --prefix tests/browser`); skips, saying so, without it.
+axe-core's WCAG 2.0–2.2 A and AA rules (and heading order) on every public template and state
+we render, in both faces (Wagtail's templates and the headless client), at desktop width
+(1280 px) and on a phone (390 px, a mobile viewport): the states of ``states.py`` (both indexes
+plain, filtered, searched with and without results and paginated, condition and therapy pages
+in English and Spanish, a condition using every block type), and the appointment form empty,
+with errors and sent. Each state is loaded once per width and axe runs once on it; a failure
+names every state with its violations. Needs axe-core from npm (`npm ci --prefix
+tests/browser`); skips, saying so, without it.
 """
 
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser.conftest import HEADLESS_CLIENT, expect
+from tests.browser.conftest import HEADLESS_CLIENT, _open_page, assert_no_axe_violations, expect
 from tests.browser.helpers import fill_appointment_form
-from wagtail_conditions.models import ConditionIndexPage, TherapyPage
+from tests.browser.states import SETTINGS, build_content, live_multilingual_site
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-
-def test_condition_page(axe, page, live_demo_condition):
-    page.goto(live_demo_condition.url)
-    axe(page)
-
-
-def test_condition_index(axe, page, live_demo_condition):
-    page.goto(ConditionIndexPage.objects.get().url)
-    expect(page.get_by_role("link", name="Muscle spasms")).to_be_visible()
-    axe(page)
-
-
-def test_condition_index_search_without_results(axe, page, live_demo_condition):
-    page.goto(ConditionIndexPage.objects.get().url + "?q=zzz")
-    axe(page)
+WIDTHS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
 
 
-def test_therapy_index_and_page(axe, page, live_demo_condition):
-    therapy = TherapyPage.objects.get(slug="ultrasound-therapy")
-    page.goto(therapy.get_parent().url)
-    axe(page)
-    page.goto(therapy.url)
-    axe(page)
+@pytest.fixture(params=list(WIDTHS))
+def sized_page(request, chromium, live_server, transactional_db):
+    """A page at each width: desktop, then a phone's."""
+    context, page = _open_page(chromium, live_server, **WIDTHS[request.param])
+    yield page
+    context.close()
+    assert not page.js_errors, f"JavaScript errors: {page.js_errors}"
 
 
-def test_form_with_errors(axe, page, live_demo_condition):
-    page.goto(live_demo_condition.url)
+@pytest.fixture
+def content(transactional_db, live_server, settings):
+    settings.WAGTAIL_CONDITIONS = SETTINGS
+    with live_multilingual_site(live_server):
+        yield build_content()
+
+
+def violations(page):
+    """axe's violations on the page, as text ("" when none)."""
+    try:
+        assert_no_axe_violations(page)
+    except AssertionError as error:
+        return str(error)
+    return ""
+
+
+def test_every_template_and_state(axe, sized_page, content, settings):
+    page, found = sized_page, {}
+    for state in content.get_states:
+        settings.WAGTAIL_CONDITIONS = state.settings
+        response = page.goto(state.url)
+        assert response.status == 200, (state.name, state.url, response.status)
+        if state.contains:
+            expect(page.locator("main")).to_contain_text(state.contains)
+        found[state.name] = violations(page)
+    settings.WAGTAIL_CONDITIONS = SETTINGS
+
+    # The form: empty (the condition page above), with errors, then sent.
+    page.goto(content.condition.url)
     form = page.locator("form.wc-form")
     fill_appointment_form(form, email="not-an-email", phone="")
     form.get_by_role("button", name="Send request").click()
     expect(page.locator(".wc-error-summary")).to_be_visible()
-    axe(page)
-
-
-def test_form_sent(axe, page, live_demo_condition):
-    page.goto(live_demo_condition.url)
+    found["form-errors"] = violations(page)
     form = page.locator("form.wc-form")
-    fill_appointment_form(form)
+    form.get_by_label("Email address").fill("ada@example.com")
+    form.get_by_label("Phone number").fill("+44 20 7946 0000")
     form.get_by_role("button", name="Send request").click()
     expect(page.get_by_role("status")).to_contain_text("Request sent")
-    axe(page)
+    found["form-sent"] = violations(page)
+
+    failed = {name: text for name, text in found.items() if text}
+    assert not failed, "\n\n".join(f"[{name}] {text}" for name, text in failed.items())
 
 
-def test_headless_client_pages(axe, page, live_demo_condition):
+def test_headless_client_pages(axe, sized_page, live_demo_condition):
+    page = sized_page
     page.goto(HEADLESS_CLIENT)
     expect(page.get_by_role("link", name="Muscle spasms")).to_be_visible()
     axe(page)
@@ -82,7 +110,8 @@ def test_headless_client_pages(axe, page, live_demo_condition):
     axe(page)
 
 
-def test_headless_client_preview(axe, page, live_demo_condition):
+def test_headless_client_preview(axe, sized_page, live_demo_condition):
+    page = sized_page
     token = live_demo_condition.create_page_preview().token
     page.goto(
         HEADLESS_CLIENT

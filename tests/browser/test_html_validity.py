@@ -1,9 +1,10 @@
 """
 The Nu HTML Checker (``vnu-jar`` from npm, run with Java) on every public template and state:
-the condition page (the demo's, and one that carries every block type), the condition index
-(plain, filtered by body area and by letter, searched with and without results, paginated),
-the therapy index and a therapy page, and the appointment form empty, with errors, with an
-expired token and sent; plus the headless client's page.
+those of ``states.py`` (both indexes plain, filtered by body area and by letter, searched with
+and without results, paginated; condition and therapy pages in English and Spanish, with their
+hreflang links; a condition using every block type), the appointment form empty, with errors,
+with an expired token and sent; plus the headless client's page. HTML does not depend on the
+window's width, so each state is checked once (test_accessibility.py covers both widths).
 
 All pages are rendered first and checked in one run of the checker (the JVM starts once); a
 failure names each state with the checker's messages. Marked ``browser``: it runs in tox's
@@ -16,17 +17,14 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from django.test import Client, override_settings
 from wagtail.fields import StreamField
 
 from tests.browser.conftest import unavailable
-from tests.builders.api import make_every_block_condition
+from tests.browser.states import build_content, multilingual_site
 from tests.builders.appointments import BASE_SETTINGS, FormPage
-from wagtail_conditions.demo import load_demo
-from wagtail_conditions.models import ConditionIndexPage, TherapyIndexPage, TherapyPage
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,22 +33,8 @@ pytestmark = [
 
 VNU_JAR = Path(__file__).parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 HEADLESS_CLIENT = Path(__file__).parents[2] / "example_site" / "static" / "headless" / "index.html"
-STATES = [
-    "condition",
-    "condition-every-block",
-    "condition-index",
-    "condition-index-area",
-    "condition-index-letter",
-    "condition-index-search",
-    "condition-index-no-results",
-    "condition-index-page-2",
-    "therapy-index",
-    "therapy",
-    "form-errors",
-    "form-expired-token",
-    "form-sent",
-    "headless-client",
-]
+# The states rendered here besides those of states.py.
+FORM_STATES = ["form-errors", "form-expired-token", "form-sent"]
 
 
 def _java():
@@ -83,30 +67,14 @@ def _get(client, url, status=200, contains=None):
 
 def _render_states(client):
     """Build the content and render every state; returns {state: html}."""
-    condition = load_demo()
-    index = ConditionIndexPage.objects.get()
-    therapies = TherapyIndexPage.objects.get()
-    every_block = make_every_block_condition(
-        SimpleNamespace(conditions=index, therapies=therapies)
-    ).condition
-    area = condition.body_areas.first()
+    content = build_content()
+    pages = {"headless-client": HEADLESS_CLIENT.read_text()}
+    for state in content.get_states:
+        with override_settings(WAGTAIL_CONDITIONS={**BASE_SETTINGS, **state.settings}):
+            pages[state.name] = _get(client, state.url, contains=state.contains)
+
+    condition = content.condition
     form = FormPage(condition, block_id=_form_block_id(condition))
-
-    pages = {
-        "condition": _get(client, condition.url, contains='class="wc-form'),
-        "condition-every-block": _get(client, every_block.url, contains="Does it hurt?"),
-        "condition-index": _get(client, index.url, contains=condition.title),
-        "condition-index-area": _get(client, f"{index.url}?area={area.slug}"),
-        "condition-index-letter": _get(client, f"{index.url}?letter=M", contains=condition.title),
-        "condition-index-search": _get(client, f"{index.url}?q=spasm", contains=condition.title),
-        "condition-index-no-results": _get(client, f"{index.url}?q=zzzzz"),
-        "therapy-index": _get(client, therapies.url),
-        "therapy": _get(client, TherapyPage.objects.get(slug="ultrasound-therapy").url),
-        "headless-client": HEADLESS_CLIENT.read_text(),
-    }
-    with override_settings(WAGTAIL_CONDITIONS={**BASE_SETTINGS, "CONDITIONS_PER_PAGE": 1}):
-        pages["condition-index-page-2"] = _get(client, f"{index.url}?page=2")
-
     errors = form.post(client, email="not-an-email", phone="")
     assert errors.status_code == 422, errors.status_code
     pages["form-errors"] = errors.content.decode()
@@ -119,7 +87,7 @@ def _render_states(client):
     sent = form.post(client)
     assert sent.status_code == 303, sent.status_code
     pages["form-sent"] = _get(client, sent["Location"], contains="AR-")
-    assert set(pages) == set(STATES)
+    assert set(pages) == {"headless-client", *FORM_STATES, *(s.name for s in content.get_states)}
     return pages
 
 
@@ -150,9 +118,9 @@ def describe(message):
 
 
 def test_every_public_template_and_state_is_valid_html(tmp_path):
-    """No error and no warning from the Nu HTML Checker, on any state in STATES."""
+    """No error and no warning from the Nu HTML Checker, on any state."""
     java = _java()
-    with override_settings(WAGTAIL_CONDITIONS=BASE_SETTINGS):
+    with override_settings(WAGTAIL_CONDITIONS=BASE_SETTINGS), multilingual_site():
         pages = _render_states(Client())
     messages = run_vnu(java, pages, tmp_path)
     found = {state: found for state, found in messages.items() if found}
