@@ -115,6 +115,24 @@ def test_next_review_before_the_last_is_an_error_on_the_field(page_set, tree):
         }
 
 
+def test_the_order_is_not_checked_when_a_form_leaves_the_field_out(page_set, tree):
+    # Django could not show the error on a field its form does not have.
+    page = page_set.condition(parent=tree.conditions)
+    page.last_reviewed = MARCH_3
+    page.next_review_due = datetime.date(2026, 3, 2)
+    page.full_clean(exclude=["next_review_due"])
+
+
+def test_the_order_is_checked_with_the_other_fields(page_set, tree):
+    page = page_set.condition(parent=tree.conditions)
+    page.title = ""
+    page.last_reviewed = MARCH_3
+    page.next_review_due = datetime.date(2026, 3, 2)
+    with pytest.raises(ValidationError) as raised:
+        page.full_clean()
+    assert {"title", "next_review_due"} <= set(raised.value.message_dict)
+
+
 def test_next_review_on_the_day_of_the_last_is_accepted(page_set, tree):
     page = page_set.therapy(parent=tree.therapies)
     page.last_reviewed = page.next_review_due = MARCH_3

@@ -213,10 +213,13 @@ class MedicalReviewMixin(models.Model):
         review_schedule.apply_review_schedule(self)  # drafts are saved without clean()
         return super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        # The date order is checked here, where Django says which fields a form leaves out.
+        review_schedule.clean_review_fields(self, super().clean_fields, exclude)
+
     def clean(self):
         super().clean()
         review_schedule.apply_review_schedule(self)
-        review_schedule.validate_review_dates(self)
 
 
 class ContentPageMixin(PageBehaviourMixin):

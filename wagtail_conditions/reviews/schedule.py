@@ -3,7 +3,7 @@ When a page's clinical review falls due: the default next review date, the rule 
 dates keep their order, and a page's review status on a given day.
 
 ``MedicalReviewMixin`` (``models/pages.py``) calls ``apply_review_schedule`` from its
-``clean()`` and ``save()``, so the default applies however a page is saved (the admin, a draft,
+``clean()`` and ``save()`` and ``clean_review_fields`` from its ``clean_fields()``, so the default applies however a page is saved (the admin, a draft,
 a script), and the report, the dashboard panel and the API agree on what "due soon" means. No
 models here: the module sits under the models.
 """
@@ -78,6 +78,26 @@ def validate_review_dates(page):
                 )
             }
         )
+
+
+def clean_review_fields(page, clean_fields, exclude=None):
+    """Django's ``clean_fields(exclude)`` for ``page`` (passed as ``clean_fields``), then the
+    order of the review dates, with every error raised together. The order is left alone when
+    a form leaves ``next_review_due`` out (Django could not show the error on it) or when a
+    date is already invalid."""
+    errors = {}
+    try:
+        clean_fields(exclude=exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    dates = {"last_reviewed", "next_review_due"}
+    if "next_review_due" not in (exclude or ()) and not dates & set(errors):
+        try:
+            validate_review_dates(page)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _next_review_help_text():
