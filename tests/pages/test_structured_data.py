@@ -12,6 +12,7 @@ import re
 import pytest
 import wagtail_factories
 from django.test import override_settings
+from wagtail.coreutils import get_dummy_request
 from wagtail.models import Locale, Page
 
 from tests.builders.api import block
@@ -467,3 +468,20 @@ def test_an_api_listing_gives_each_page_its_own_valid_object(client, site, clini
         web_page = nodes(item["structured_data"])["MedicalWebPage"]
         assert web_page["name"] == item["title"]
         assert nodes(item["structured_data"])["MedicalClinic"]["name"] == "Riverside Clinic"
+
+
+def test_a_preview_shows_the_drafts_own_body_areas_and_review(site):
+    condition = type(site.condition).objects.get(pk=site.condition.pk)
+    condition.body_areas = [BodyAreaFactory(name="Neck")]  # unsaved, as in a preview
+    condition.last_reviewed = datetime.date(2026, 6, 1)
+
+    # As Wagtail's preview serves it (our pages' headless preview mixin sends previews to the
+    # front end instead): the page instance, unsaved changes and all.
+    response = condition.serve(get_dummy_request(path=condition.url, site=site.site)).render()
+
+    (script,) = SCRIPT.findall(response.content.decode())
+    web_page = nodes(json.loads(script))["MedicalWebPage"]
+    assert web_page["about"]["associatedAnatomy"] == [
+        {"@type": "AnatomicalStructure", "name": "Neck"}
+    ]
+    assert web_page["lastReviewed"] == "2026-06-01"
