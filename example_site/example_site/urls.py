@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from wagtail_conditions.api.v2 import api_router
+from wagtail_conditions.sitemaps import Sitemap
 
 try:
     from wagtail.api.v3.urls import api as api_v3
@@ -19,7 +20,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap),
+    # Every language's pages, each with its hreflang alternates.
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}),
     path("api/v2/", api_router.urls),
     *([path("api/v3/", api_v3.urls)] if api_v3 else []),
     # The static headless client (example_site/static/headless/), built on the API alone.
