@@ -84,6 +84,9 @@ def test_the_json_api_records_the_page_locale(client, form_pages):
     response = client.post(url, json_body(spanish), content_type="application/json")
     assert response.status_code == 201, response.content
     assert AppointmentRequest.objects.get().locale.language_code == "es"
+    response = client.post(url, json_body(spanish, name=""), content_type="application/json")
+    assert response.status_code == 422
+    assert "Escriba su nombre y apellidos." in response.content.decode()
     response = client.post(
         url,
         json_body(english, name=""),

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ..appointments import answers
 from ..appointments.choices import HONEYPOT_FIELD, OPTIONAL_FIELDS
 from ..appointments.pipeline import Result, submit_appointment_request
+from ..i18n import override_page_language
 
 PROBLEM_JSON = "application/problem+json"
 TEXT_KEYS = {"token", HONEYPOT_FIELD, "block", "name", "email", *OPTIONAL_FIELDS}
@@ -201,8 +202,10 @@ def submit_appointment_json(request):
         )
         add_never_cache_headers(response)
         return response
-    if outcome.result is Result.INVALID:
-        return problem_response(answer, _validation_errors(outcome))
-    if outcome.result is Result.BAD_TOKEN:
-        return problem_response(answer, token=outcome.fresh_token)
-    return problem_response(answer)
+    # Answered in the page's language (Wagtail's localisation on), as the HTML form is.
+    with override_page_language(outcome.page):
+        if outcome.result is Result.INVALID:
+            return problem_response(answer, _validation_errors(outcome))
+        if outcome.result is Result.BAD_TOKEN:
+            return problem_response(answer, token=outcome.fresh_token)
+        return problem_response(answer)
