@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import expect
+from tests.browser.conftest import AXE_JS, assert_no_axe_violations, expect, unavailable
 from wagtail_conditions.demo import TRANSLATIONS
 
 pytestmark = pytest.mark.browser
@@ -161,3 +161,15 @@ def test_spanish_form_without_javascript(chromium, demo_site):
         expect(page.get_by_role("heading", level=1)).to_have_text("Espasmos musculares")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/es/", "/es/dolencias/", "/es/terapias/electroestimulacion/"]
+)
+def test_demo_pages_have_no_axe_violations(visitor, path):
+    """The example site's own parts (navigation, home page) around the package's, in both
+    languages (the condition pages are checked in every state by test_accessibility.py)."""
+    if not AXE_JS.exists():
+        unavailable(f"axe-core is not installed: run `npm ci --prefix tests/browser` ({AXE_JS})")
+    visitor.goto(path)
+    assert_no_axe_violations(visitor)
