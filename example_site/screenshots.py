@@ -32,6 +32,8 @@ SHOTS = [
     ("home-es", "/es/", True),
     ("condition-es", "/es/dolencias/espasmos-musculares/", False),
 ]
+# The README's first picture: the top 1600 px of the English condition page at desktop width.
+HERO = ("condition-page", "/conditions/muscle-spasms/", 1600)
 
 
 def _free_port():
@@ -126,6 +128,14 @@ def shoot(address, directory=IMAGES):
                 target = directory / f"{name}-{size_name}.png"
                 # Phones: the first screen only (a whole phone page is too tall to read).
                 page.screenshot(path=target, full_page=full_page and not phone)
+                saved.append(target)
+            if not phone:
+                name, path, height = HERO
+                page.goto(address + path)
+                page.wait_for_load_state("networkidle")
+                target = directory / f"{name}.png"
+                clip = {"x": 0, "y": 0, "width": viewport["width"], "height": height}
+                page.screenshot(path=target, full_page=True, clip=clip)
                 saved.append(target)
             context.close()
         browser.close()
