@@ -25,7 +25,7 @@ vocabulary.
 import re
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from wagtail import blocks
 from wagtail.models import Site
 from wagtail.rich_text import get_text_for_indexing
@@ -40,6 +40,7 @@ SCHEMA_ORG = "https://schema.org"
 # Attributes holding what prefetch_structured_data fetched for a page.
 _ANCESTORS = "_structured_data_ancestors"
 _CLINIC = "_structured_data_clinic"
+_LISTED = "_structured_data_listed"
 
 
 def is_supported(page):
@@ -209,6 +210,7 @@ def prefetch_structured_data(pages, request=None):
             .filter(site_id__in=others)
             .select_related("logo")
         )
+    _prefetch_listed([page for page in pages if isinstance(page, IndexPageMixin)])
     for page in pages:
         site = sites[page.pk]
         root_path = site[2] if site else None
@@ -219,6 +221,44 @@ def prefetch_structured_data(pages, request=None):
         ]
         setattr(page, _ANCESTORS, ancestors)
         setattr(page, _CLINIC, clinics.get(site[0]) if site else None)
+
+
+def _child_model(index):
+    if isinstance(index, ConditionIndexPageMixin):
+        return index.get_condition_page_model()
+    if isinstance(index, TherapyIndexPageMixin):
+        return index.get_therapy_page_model()
+    return None
+
+
+def _in_list_order(index, items):
+    """``items`` (by title) in the order the index shows them: conditions A to Z, as the
+    A–Z list files them, therapies by title."""
+    if isinstance(index, ConditionIndexPageMixin):
+        return sorted(items, key=lambda item: _a_to_z_key(item.title))
+    return list(items)
+
+
+def _prefetch_listed(indexes):
+    """The pages each of ``indexes`` lists (``get_listed_children``: live, public children in
+    its locale), in one query per child page model for all of them."""
+    by_model = {}
+    for index in indexes:
+        model = _child_model(index)
+        if model is not None:
+            by_model.setdefault(model, []).append(index)
+    for model, group in by_model.items():
+        children_of = Q()
+        for index in group:
+            children_of |= Q(
+                path__startswith=index.path, depth=index.depth + 1, locale_id=index.locale_id
+            )
+        children = list(
+            model.objects.live().public().filter(children_of).defer_streamfields().order_by("title")
+        )
+        for index in group:
+            items = [child for child in children if child.path.startswith(index.path)]
+            setattr(index, _LISTED, _in_list_order(index, items))
 
 
 # --- Nodes ------------------------------------------------------------------------------------
@@ -372,16 +412,14 @@ def therapy_node(page, request):
 
 def _listed_pages(page, request, context):
     """(pages, position of the first) an index shows: the current page of the list the
-    template has, or, without one (the API), every page it lists, in the order it shows them."""
+    template has, or, without one (the API), every page it lists, in the order it lists them."""
     key = "conditions" if isinstance(page, ConditionIndexPageMixin) else "therapies"
     listed = (context or {}).get(key)
     if listed is not None and hasattr(listed, "start_index"):
         return list(listed), listed.start_index()
-    if isinstance(page, ConditionIndexPageMixin):
-        return sorted(page.get_conditions(), key=lambda item: _a_to_z_key(item.title)), 1
-    if isinstance(page, TherapyIndexPageMixin):
-        return list(page.get_therapies()), 1
-    return [], 1
+    if not hasattr(page, _LISTED):
+        _prefetch_listed([page])
+    return getattr(page, _LISTED, []), 1
 
 
 def page_structured_data(page, request=None, context=None):

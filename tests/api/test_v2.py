@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.django_db, on_each_page_set]
 
 #: The API fields of each kind of page, in the order a detail gives them.
 API_FIELDS = {
-    "condition_index": ["intro"],
+    "condition_index": ["intro", "structured_data"],
     "condition": [
         "summary",
         "alternative_names",
@@ -46,7 +46,7 @@ API_FIELDS = {
         "reviewed_by",
         "structured_data",
     ],
-    "therapy_index": ["intro"],
+    "therapy_index": ["intro", "structured_data"],
     "therapy": [
         "summary",
         "session_length",

@@ -11,7 +11,9 @@ import re
 
 import pytest
 import wagtail_factories
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from wagtail.coreutils import get_dummy_request
 from wagtail.models import Locale, Page
 
@@ -485,3 +487,34 @@ def test_a_preview_shows_the_drafts_own_body_areas_and_review(site):
         {"@type": "AnatomicalStructure", "name": "Neck"}
     ]
     assert web_page["lastReviewed"] == "2026-06-01"
+
+
+@on_each_page_set
+def test_the_api_gives_an_index_the_same_object_as_its_unfiltered_page(
+    client, site, clinic, page_set
+):
+    for index in (site.conditions, site.therapies):
+        html = json_ld(client, index.url)
+        data = client.get(f"/api/v2/pages/{index.pk}/").json()
+        assert data["structured_data"] == html
+        if HAS_API_V3:
+            assert client.get(f"/api/v3/pages/{index.pk}/").json()["structured_data"] == html
+
+
+def test_an_api_listing_of_indexes_fetches_their_items_together(client, site, page_set):
+    other = page_set.therapy_index(parent=site.home, slug="more", title="More therapies")
+    page_set.therapy.create_batch(3, parent=other)
+    url = f"/api/v2/pages/?type={type(other)._meta.label}&fields=structured_data"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        items = client.get(url).json()["items"]
+
+    lists = {item["title"]: nodes(item["structured_data"])["MedicalWebPage"] for item in items}
+    assert [entry["name"] for entry in lists["Therapies"]["mainEntity"]["itemListElement"]] == [
+        "Advice",
+        "Massage",
+    ]
+    assert lists["More therapies"]["mainEntity"]["numberOfItems"] == 3
+    therapy_table = type(site.massage)._meta.db_table
+    listed = [q for q in queries.captured_queries if f'FROM "{therapy_table}"' in q["sql"]]
+    assert len(listed) == 1, listed

@@ -28,6 +28,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from ..alternates import SitemapAlternatesMixin
+from ..api.serializers import StructuredDataField
 from ..blocks import SectionStreamBlock
 from ..conf import conf
 from ..reviews import schedule as review_schedule
@@ -135,7 +136,10 @@ class IndexPageMixin(PageBehaviourMixin):
     # Added to the base page model's own search_fields by the page type.
     index_search_fields = [index.SearchField("intro")]
     # Read by Wagtail's API v2 and v3; see wagtail_conditions/api/.
-    api_fields = [APIField("intro")]
+    api_fields = [
+        APIField("intro"),
+        APIField("structured_data", serializer=StructuredDataField()),
+    ]
 
     @classmethod
     def clean_parent_page_models(cls):
