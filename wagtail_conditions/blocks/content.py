@@ -35,7 +35,11 @@ def rich_text_html(value, parent_context):
 
 
 class HeadingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("Heading"), max_length=150)
+    text = blocks.CharBlock(
+        label=_("Heading"),
+        max_length=150,
+        help_text=_("A few plain words: patients scan headings to find what they need."),
+    )
     level = blocks.ChoiceBlock(
         label=_("Level"),
         choices=[("h2", _("Section heading (H2)")), ("h3", _("Sub-heading (H3)"))],
@@ -88,9 +92,21 @@ class CalloutBlock(blocks.StructBlock):
             ("urgent", _("Urgent: seek care now")),
         ],
         default="info",
+        help_text=_(
+            "How the box looks and what it tells screen reader users. Choose 'Urgent' only to "
+            "say when to get medical help now."
+        ),
     )
-    heading = blocks.CharBlock(label=_("Heading"), max_length=150)
-    text = RichTextBlock(label=_("Text"), features=["bold", "italic", "ul", "ol", "link"])
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        max_length=150,
+        help_text=_("One line that says what the box is about, e.g. 'Get help urgently if'."),
+    )
+    text = RichTextBlock(
+        label=_("Text"),
+        features=["bold", "italic", "ul", "ol", "link"],
+        help_text=_("Keep it short: a bulleted list reads well."),
+    )
 
     class Meta:
         icon = "warning"
@@ -104,7 +120,11 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(label=_("Quote"), max_length=1000)
+    quote = blocks.TextBlock(
+        label=_("Quote"),
+        max_length=1000,
+        help_text=_("The words as they were said or written. Ask the person's permission first."),
+    )
     attribution = blocks.CharBlock(
         label=_("Attribution"),
         required=False,
@@ -119,8 +139,16 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class FAQItemBlock(blocks.StructBlock):
-    question = blocks.CharBlock(label=_("Question"), max_length=250)
-    answer = RichTextBlock(label=_("Answer"), features=["bold", "italic", "ul", "ol", "link"])
+    question = blocks.CharBlock(
+        label=_("Question"),
+        max_length=250,
+        help_text=_("As a patient would ask it, e.g. 'Will the treatment hurt?'."),
+    )
+    answer = RichTextBlock(
+        label=_("Answer"),
+        features=["bold", "italic", "ul", "ol", "link"],
+        help_text=_("A short, direct answer."),
+    )
 
     class Meta:
         icon = "help"
@@ -129,9 +157,18 @@ class FAQItemBlock(blocks.StructBlock):
 
 class FAQBlock(blocks.StructBlock):
     heading = blocks.CharBlock(
-        label=_("Heading"), required=False, max_length=150, default=_("Common questions")
+        label=_("Heading"),
+        required=False,
+        max_length=150,
+        default=_("Common questions"),
+        help_text=_("Shown above the questions."),
     )
-    items = blocks.ListBlock(FAQItemBlock(), label=_("Questions"), min_num=1)
+    items = blocks.ListBlock(
+        FAQItemBlock(),
+        label=_("Questions"),
+        min_num=1,
+        help_text=_("One for each thing patients often ask. Each opens to show its answer."),
+    )
 
     class Meta:
         icon = "help"

@@ -45,7 +45,7 @@ def _chosen_link(value, name, url):
 
 
 class PageLinkBlock(blocks.StructBlock):
-    page = blocks.PageChooserBlock(label=_("Page"))
+    page = blocks.PageChooserBlock(label=_("Page"), help_text=_("A page on this site."))
     label = blocks.CharBlock(
         label=_("Link text"), required=False, help_text=_("Leave blank to use the page title.")
     )
@@ -63,7 +63,9 @@ class PageLinkBlock(blocks.StructBlock):
 
 
 class DocumentLinkBlock(blocks.StructBlock):
-    document = DocumentChooserBlock(label=_("Document"))
+    document = DocumentChooserBlock(
+        label=_("Document"), help_text=_("A document from the library, e.g. a PDF leaflet.")
+    )
     label = blocks.CharBlock(
         label=_("Link text"),
         required=False,
@@ -90,8 +92,14 @@ class DocumentLinkBlock(blocks.StructBlock):
 
 
 class ExternalLinkBlock(blocks.StructBlock):
-    url = blocks.URLBlock(label=_("Web address"))
-    label = blocks.CharBlock(label=_("Link text"), max_length=150)
+    url = blocks.URLBlock(
+        label=_("Web address"), help_text=_("The full address, starting with https://.")
+    )
+    label = blocks.CharBlock(
+        label=_("Link text"),
+        max_length=150,
+        help_text=_("Say where the link goes, e.g. 'MedlinePlus: Muscle cramps'."),
+    )
 
     class Meta:
         icon = "link-external"
@@ -122,8 +130,17 @@ class LinkStreamBlock(blocks.StreamBlock):
 
 
 class LinksListBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=150)
-    links = LinkStreamBlock(label=_("Links"), min_num=1)
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        required=False,
+        max_length=150,
+        help_text=_("Shown above the list. Leave blank if the section's heading says it."),
+    )
+    links = LinkStreamBlock(
+        label=_("Links"),
+        min_num=1,
+        help_text=_("Pages on this site, documents and other websites, in the order to show."),
+    )
 
     class Meta:
         icon = "list-ul"
@@ -145,15 +162,35 @@ class LinksListBlock(blocks.StructBlock):
 
 
 class CallToActionBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("Heading"), max_length=150)
-    text = blocks.TextBlock(label=_("Text"), required=False, max_length=500)
-    button_label = blocks.CharBlock(label=_("Button text"), max_length=60)
-    page = blocks.PageChooserBlock(label=_("Link to a page"), required=False)
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        max_length=150,
+        help_text=_("Speak to the patient, e.g. 'Struggling with back pain?'."),
+    )
+    text = blocks.TextBlock(
+        label=_("Text"),
+        required=False,
+        max_length=500,
+        help_text=_("A sentence or two leading to the button."),
+    )
+    button_label = blocks.CharBlock(
+        label=_("Button text"),
+        max_length=60,
+        help_text=_("What the button does, e.g. 'Request an appointment'."),
+    )
+    page = blocks.PageChooserBlock(
+        label=_("Link to a page"),
+        required=False,
+        help_text=_("Choose a page, or give a web address below: one or the other."),
+    )
     url = blocks.CharBlock(
         label=_("…or a web address"),
         required=False,
         max_length=500,
-        help_text=_("A full address, or a link within the page such as #appointment."),
+        help_text=_(
+            "A full web address, or # and a form's link name to jump to that form on this "
+            "page, e.g. #appointment."
+        ),
     )
 
     class Meta:

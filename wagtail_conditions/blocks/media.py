@@ -13,7 +13,7 @@ from .content import TEMPLATE_DIR
 
 
 class ImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label=_("Image"))
+    image = ImageChooserBlock(label=_("Image"), help_text=_("Choose or upload an image."))
     alt_text = blocks.CharBlock(
         label=_("Alternative text"),
         max_length=250,
@@ -22,7 +22,12 @@ class ImageBlock(blocks.StructBlock):
             "e.g. 'Therapist massaging a patient's lower back'."
         ),
     )
-    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
+    caption = blocks.CharBlock(
+        label=_("Caption"),
+        required=False,
+        max_length=250,
+        help_text=_("Shown under the image, for everyone."),
+    )
 
     #: Renditions the API gives for each image, by name (Wagtail filter specs). The top-level
     #: ``url``, ``width`` and ``height`` are the "default" one's, which the HTML template shows.
@@ -81,7 +86,12 @@ class EmbedBlock(blocks.StructBlock):
         max_length=150,
         help_text=_("Describes the media for screen reader users."),
     )
-    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
+    caption = blocks.CharBlock(
+        label=_("Caption"),
+        required=False,
+        max_length=250,
+        help_text=_("Shown under the media. Leave blank to show its title there."),
+    )
 
     class Meta:
         icon = "media"

@@ -44,6 +44,7 @@ from .pages import (
     section_field,
     summary_field,
 )
+from .panels import content_promote_panels
 from .taxonomy import BodyArea
 
 SECTION_HELP = {
@@ -463,7 +464,7 @@ class AbstractConditionPage(ConditionPageMixin, Page):
             ObjectList(ConditionPageMixin.sections_panels, heading=_("Sections")),
             ObjectList(ConditionPageMixin.therapy_panels, heading=_("Therapies")),
             ObjectList(
-                ConditionPageMixin.review_panels + Page.promote_panels,
+                ConditionPageMixin.review_panels + content_promote_panels(),
                 heading=_("Promote and review"),
             ),
             ObjectList(Page.settings_panels, heading=_("Settings")),

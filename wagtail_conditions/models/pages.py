@@ -94,8 +94,9 @@ def summary_field():
         _("summary"),
         max_length=300,
         help_text=_(
-            "One or two plain sentences (up to 300 characters) shown on cards, in search results "
-            "and as the page description for search engines."
+            "One or two plain sentences (up to 300 characters), shown on cards and in the "
+            "site's search results. Search engines show it too, unless the meta description on "
+            "the Promote and review tab is filled in."
         ),
     )
 

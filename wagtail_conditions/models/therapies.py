@@ -26,6 +26,7 @@ from .pages import (
     single_model,
     summary_field,
 )
+from .panels import content_promote_panels
 
 
 class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
@@ -187,7 +188,7 @@ class AbstractTherapyPage(TherapyPageMixin, Page):
             ObjectList(content_panels, heading=_("Summary")),
             ObjectList(TherapyPageMixin.sections_panels, heading=_("Sections")),
             ObjectList(
-                TherapyPageMixin.review_panels + Page.promote_panels,
+                TherapyPageMixin.review_panels + content_promote_panels(),
                 heading=_("Promote and review"),
             ),
             ObjectList(Page.settings_panels, heading=_("Settings")),
