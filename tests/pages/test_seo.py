@@ -1,18 +1,28 @@
 """
 What search engines and link previews read: ``{% seo_meta %}`` (canonical link, description,
-robots, Open Graph, Twitter card), ``noindex`` on a visitor's own form states, and every page in
-Wagtail's sitemap.
+robots, Open Graph, Twitter card, the shared image: the page's own or the clinic's logo),
+``noindex`` on a visitor's own form states, and every page in Wagtail's sitemap.
 """
 
 from html.parser import HTMLParser
 
 import pytest
+import wagtail_factories
+from django.db import connection
 from django.template import engines
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
+from tests.builders.api import block
 from tests.builders.appointments import publish_host_page
-from wagtail_conditions.models import ConditionIndexPage, TherapyIndexPage, TherapyPage
+from wagtail_conditions.models import (
+    ClinicSettings,
+    ConditionIndexPage,
+    TherapyIndexPage,
+    TherapyPage,
+)
+from wagtail_conditions.sharing import share_image
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +197,181 @@ def test_every_page_is_in_the_sitemap(client, demo_condition):
         *TherapyPage.objects.live(),
     ]:
         assert f"<loc>http://localhost{page.url}</loc>" in body, page.url
+
+
+# --- The shared image: the page's own, else the clinic's logo ----------------------------------
+
+IMAGE_TAGS = {
+    "og:image",
+    "og:image:width",
+    "og:image:height",
+    "og:image:alt",
+    "twitter:image",
+    "twitter:image:alt",
+}
+
+
+def make_image(title, *, width=1600, height=1000, description=""):
+    image = wagtail_factories.ImageFactory(title=title, file__width=width, file__height=height)
+    if description:
+        image.description = description
+        image.save(update_fields=["description"])
+    return image
+
+
+def image_block(image, alt_text, caption=""):
+    return block("image", {"image": image.pk, "alt_text": alt_text, "caption": caption})
+
+
+def paragraph(text):
+    return block("paragraph", f"<p>{text}</p>")
+
+
+def publish(page, **streams):
+    """Publish ``streams`` on a fresh copy of ``page`` (the demo's page is shared by the
+    module's tests, each rolled back)."""
+    page = type(page).objects.get(pk=page.pk)
+    for name, value in streams.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+    return type(page).objects.get(pk=page.pk)
+
+
+@pytest.fixture
+def clinic_with_logo(demo_condition):
+    site = Site.objects.get(is_default_site=True)
+    logo = make_image("Logo", width=600, height=300, description="Riverside Clinic: a blue wave")
+    clinic, _created = ClinicSettings.objects.update_or_create(
+        site=site, defaults={"name": "Riverside Clinic", "logo": logo}
+    )
+    return clinic
+
+
+def test_the_page_image_wins_over_the_logo(client, demo_condition, clinic_with_logo):
+    """The first image of the content in section order ("Causes" before "Additional
+    resources"), cropped for link previews, with the block's own alternative text."""
+    first = make_image("Lower back", description="The image's own description")
+    later = make_image("Stretch")
+    publish(
+        demo_condition,
+        causes=[paragraph("Strain and overuse."), image_block(first, "A therapist's hands")],
+        resources=[image_block(later, "A stretch")],
+    )
+    tags = head(client.get(demo_condition.url))
+    rendition = first.get_rendition("fill-1200x630")
+    url = f"http://localhost{rendition.url}"
+    assert rendition.url.startswith("/media/images/")
+    assert tags.meta["og:image"] == tags.meta["twitter:image"] == url
+    assert (tags.meta["og:image:width"], tags.meta["og:image:height"]) == ("1200", "630")
+    assert tags.meta["og:image:alt"] == tags.meta["twitter:image:alt"] == "A therapist's hands"
+    assert tags.meta["twitter:card"] == "summary_large_image"
+
+
+def test_a_therapy_shares_the_image_of_its_body_first(client, demo_condition):
+    therapy = TherapyPage.objects.get(slug="ultrasound-therapy")
+    session = make_image("Session")
+    about = make_image("About", width=800, height=800)
+    publish(
+        therapy,
+        what_to_expect=[image_block(session, "A session")],
+        body=[paragraph("How it works."), image_block(about, "The ultrasound head")],
+    )
+    tags = head(client.get(therapy.url))
+    # fill-1200x630 never enlarges: an 800 px square is cropped to 800x420.
+    assert tags.meta["og:image"] == f"http://localhost{about.get_rendition('fill-1200x630').url}"
+    assert (tags.meta["og:image:width"], tags.meta["og:image:height"]) == ("800", "420")
+    assert tags.meta["og:image:alt"] == "The ultrasound head"
+
+
+def test_the_logo_when_the_page_has_no_image(client, demo_condition, clinic_with_logo):
+    """Condition, therapy and index pages without an image of their own share the logo whole,
+    described by its image's description, in the small summary card (a logo is not cropped)."""
+    logo = clinic_with_logo.logo
+    url = f"http://localhost{logo.get_rendition('max-1200x1200').url}"
+    for page in (
+        demo_condition,
+        TherapyPage.objects.get(slug="ultrasound-therapy"),
+        ConditionIndexPage.objects.get(),
+    ):
+        tags = head(client.get(page.url))
+        assert tags.meta["og:image"] == tags.meta["twitter:image"] == url, page.url
+        assert (tags.meta["og:image:width"], tags.meta["og:image:height"]) == ("600", "300")
+        assert tags.meta["og:image:alt"] == "Riverside Clinic: a blue wave"
+        assert tags.meta["twitter:image:alt"] == "Riverside Clinic: a blue wave"
+        assert tags.meta["twitter:card"] == "summary"
+
+
+def test_a_logo_without_a_description_is_named_by_the_clinic(
+    client, demo_condition, clinic_with_logo
+):
+    clinic_with_logo.logo.description = ""
+    clinic_with_logo.logo.save()
+    tags = head(client.get(demo_condition.url))
+    assert tags.meta["og:image:alt"] == tags.meta["twitter:image:alt"] == "Riverside Clinic"
+
+
+def test_no_image_and_no_logo_no_image_tags(client, demo_condition):
+    """Nothing to show: no image tags, and the summary card (test_condition_page_tags checks
+    the whole head of such a page)."""
+    for page in (demo_condition, ConditionIndexPage.objects.get()):
+        tags = head(client.get(page.url))
+        assert not IMAGE_TAGS & set(tags.meta), page.url
+        assert tags.meta["twitter:card"] == "summary"
+
+
+def test_a_deleted_image_falls_back_to_the_logo(client, demo_condition, clinic_with_logo):
+    gone = make_image("Gone")
+    publish(demo_condition, overview=[image_block(gone, "Gone")])
+    gone.delete()
+    tags = head(client.get(demo_condition.url))
+    assert tags.meta["og:image"].startswith("http://localhost/media/images/")
+    assert tags.meta["og:image:alt"] == "Riverside Clinic: a blue wave"
+    assert tags.meta["twitter:card"] == "summary"
+
+
+def test_image_urls_are_on_the_pages_site(client, demo_condition, clinic_with_logo):
+    """Like the canonical URL, the image's URL is on the site's root URL, not the request's."""
+    site = Site.objects.get(is_default_site=True)
+    site.port = 8080
+    site.save()
+    tags = head(client.get(demo_condition.url))
+    assert tags.links["canonical"] == "http://localhost:8080/conditions/muscle-spasms/"
+    assert tags.meta["og:image"].startswith("http://localhost:8080/media/images/")
+
+
+def test_the_alternative_text_is_escaped(client, demo_condition):
+    image = make_image("Quotes")
+    alt = 'A "hot" pack & <b>towel</b>'
+    publish(demo_condition, symptoms=[image_block(image, alt)])
+    response = client.get(demo_condition.url)
+    html = response.content.decode()
+    assert alt not in html
+    assert 'content="A &quot;hot&quot; pack &amp; &lt;b&gt;towel&lt;/b&gt;"' in html
+    tags = head(response)
+    assert tags.meta["og:image:alt"] == tags.meta["twitter:image:alt"] == alt
+
+
+def test_the_image_description_when_the_block_has_no_alt_text(demo_condition):
+    """A block saved before its alternative text was required: the image's description."""
+    image = make_image("Described", description="A heat pack on a shoulder")
+    page = publish(demo_condition, overview=[image_block(image, "")])
+    request = RequestFactory().get(page.url)
+    shared = share_image(page, request)
+    assert shared.alt == "A heat pack on a shoulder"
+    assert shared.source == "page"
+
+
+def test_the_page_image_is_read_once_per_view(client, demo_condition, clinic_with_logo):
+    """The head finds the image without rendering the page, converting the blocks the body
+    then shows: the image's row is read once, and its rendition comes from Wagtail's cache."""
+    image = make_image("Once")
+    publish(demo_condition, overview=[image_block(image, "Once")])
+    assert client.get(demo_condition.url).status_code == 200  # Makes the renditions.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(demo_condition.url)
+    assert response.status_code == 200
+    images = [q["sql"] for q in queries if 'FROM "wagtailimages_image"' in q["sql"]]
+    renditions = [q["sql"] for q in queries if 'FROM "wagtailimages_rendition"' in q["sql"]]
+    assert len(images) == 1, images
+    assert renditions == []
+    assert head(response).meta["og:image:alt"] == "Once"

@@ -1,7 +1,8 @@
 """
 ``{% seo_meta %}``: the ``<head>`` tags that let a page be found and shared — its canonical
-link, meta description, robots directive, Open Graph and Twitter card, and the ``hreflang``
-links to its language versions when Wagtail's localisation is on — for any Wagtail page.
+link, meta description, robots directive, Open Graph and Twitter card (with the page's own image
+or the clinic's logo: ``wagtail_conditions/sharing.py``), and the ``hreflang`` links to its
+language versions when Wagtail's localisation is on — for any Wagtail page.
 
 Put ``{% load wagtail_conditions_seo %}{% seo_meta %}`` in the ``<head>`` of the site's base
 template (our ``wagtail_conditions/base.html`` and the example site's do). It reads ``page``
@@ -28,6 +29,7 @@ from ..alternates import default_alternate, get_alternates, page_language_code
 from ..appointments.form_state import REQUEST_ATTRIBUTE
 from ..models.conditions import ConditionPageMixin
 from ..models.pages import ContentPageMixin, IndexPageMixin
+from ..sharing import share_image
 from ..structured_data import is_supported, page_structured_data
 
 register = template.Library()
@@ -69,6 +71,13 @@ def og_locale():
     return locale if "_" in locale else None
 
 
+def twitter_card(image):
+    """The Twitter card for a page shared with ``image``: a page's own picture as a large
+    image; the clinic's logo, or no image, as the small summary card (whose square thumbnail
+    shows a logo whole, where the large card would crop it to 2:1)."""
+    return "summary_large_image" if image is not None and image.source == "page" else "summary"
+
+
 @register.simple_tag(takes_context=True, name="page_language_code")
 def page_language_code_tag(context):
     """The language of the page in the context, for ``<html lang>``."""
@@ -86,6 +95,7 @@ def seo_meta(context):
     description = get_description() if get_description else page.search_description
     site = Site.find_for_request(request)
     alternates = get_alternates(page, request)
+    image = share_image(page, request)
     return {
         "page": page,
         "title": page.seo_title or page.title,
@@ -95,6 +105,8 @@ def seo_meta(context):
         "site_name": (site.site_name if site else "") or getattr(settings, "WAGTAIL_SITE_NAME", ""),
         "og_type": "article" if isinstance(page, ContentPageMixin) else "website",
         "og_locale": og_locale(),
+        "image": image,
+        "twitter_card": twitter_card(image),
         "alternates": alternates,
         "default_alternate": default_alternate(alternates),
         "page_context": context,  # for {% structured_data %}: the page's own context
