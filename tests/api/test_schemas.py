@@ -82,7 +82,12 @@ def test_struct_blocks_are_derived_from_their_children():
     assert schemas.block_schema(HeadingBlock()) == {
         "type": "object",
         "properties": {
-            "text": {"type": "string", "maxLength": 150, "title": "Heading"},
+            "text": {
+                "type": "string",
+                "maxLength": 150,
+                "title": "Heading",
+                "description": "A few plain words: patients scan headings to find what they need.",
+            },
             "level": {
                 "enum": ["h2", "h3"],
                 "title": "Level",
