@@ -21,10 +21,11 @@ and the second is the one that counts:
   the tab names them (``UntranslatedTherapiesPanel``).
 """
 
+from contextlib import nullcontext
+
 from django.conf import settings
 from django.dispatch import receiver
 from django.utils import translation
-from wagtail.models import Page
 from wagtail.signals import copy_for_translation_done
 
 
@@ -44,15 +45,7 @@ def override_page_language(page):
     """A context manager activating ``page``'s language (``translation.override``); it leaves
     the active language alone when localisation is off."""
     language = page_language(page)
-    return translation.override(language) if language else _Unchanged()
-
-
-class _Unchanged:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc_info):
-        return False
+    return translation.override(language) if language else nullcontext()
 
 
 def _translations(queryset, objects, locale_id):
@@ -95,19 +88,6 @@ def localised_body_areas(areas, locale_id, *, unique=True):
     return list(dict.fromkeys(localised)) if unique else localised
 
 
-def missing_translations(pages, locale_id):
-    """Those of ``pages`` in another locale that have no translation in ``locale_id``."""
-    pages = [page for page in pages if page.locale_id != locale_id]
-    if not pages:
-        return []
-    found = set(
-        Page.objects.filter(
-            locale_id=locale_id, translation_key__in={p.translation_key for p in pages}
-        ).values_list("translation_key", flat=True)
-    )
-    return [page for page in pages if page.translation_key not in found]
-
-
 @receiver(copy_for_translation_done, dispatch_uid="wagtail_conditions_relink_translation")
 def relink_translation(sender, source_obj, target_obj, **kwargs):
     """A condition page just copied for translation (by simple_translation, wagtail-localize
@@ -118,6 +98,8 @@ def relink_translation(sender, source_obj, target_obj, **kwargs):
     relation = getattr(target_obj, "therapy_links_relation", None)
     if relation is None or not hasattr(target_obj, "body_areas") or not target_obj.pk:
         return
+    if getattr(target_obj, "alias_of_id", None):
+        return  # an alias mirrors its source page; its links are resolved when read
     locale_id = target_obj.locale_id
     links = list(getattr(target_obj, relation).all())
     therapies = [link.therapy for link in links]
