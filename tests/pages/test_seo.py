@@ -5,13 +5,16 @@ robots, Open Graph, Twitter card, the shared image: the page's own or the clinic
 """
 
 from html.parser import HTMLParser
+from io import BytesIO
 
 import pytest
 import wagtail_factories
+from django.core.files.images import ImageFile
 from django.db import connection
 from django.template import engines
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from tests.builders.api import block
@@ -327,6 +330,33 @@ def test_a_deleted_image_falls_back_to_the_logo(client, demo_condition, clinic_w
     assert tags.meta["og:image"].startswith("http://localhost/media/images/")
     assert tags.meta["og:image:alt"] == "Riverside Clinic: a blue wave"
     assert tags.meta["twitter:card"] == "summary"
+
+
+def test_an_svg_is_passed_over(client, demo_condition, clinic_with_logo):
+    """Link previews show no SVG: the next image of the page is shared, and a page whose only
+    image is an SVG shares the logo."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" '
+        'viewBox="0 0 400 300"><rect width="400" height="300" fill="teal"/></svg>'
+    )
+    drawing = get_image_model().objects.create(
+        title="Drawing", file=ImageFile(BytesIO(svg.encode()), name="drawing.svg")
+    )
+    assert drawing.is_svg()
+    photo = make_image("Photo")
+    page = publish(
+        demo_condition,
+        overview=[image_block(drawing, "A drawing")],
+        causes=[image_block(photo, "A photo")],
+    )
+    tags = head(client.get(page.url))
+    assert tags.meta["og:image:alt"] == "A photo"
+    assert tags.meta["og:image"] == f"http://localhost{photo.get_rendition('fill-1200x630').url}"
+
+    page = publish(page, causes=[])
+    tags = head(client.get(page.url))
+    assert tags.meta["og:image:alt"] == "Riverside Clinic: a blue wave"
+    assert ".svg" not in tags.meta["og:image"]
 
 
 def test_image_urls_are_on_the_pages_site(client, demo_condition, clinic_with_logo):
