@@ -1,6 +1,6 @@
 from .appointments import AppointmentRequest, AppointmentSettings  # noqa: F401
-from .clinic import ClinicSettings, Practitioner  # noqa: F401
 from .audit_log import AppointmentRequestLogEntry  # noqa: F401
+from .clinic import ClinicSettings, Practitioner  # noqa: F401
 from .conditions import (  # noqa: F401
     AbstractConditionIndexPage,
     AbstractConditionPage,
