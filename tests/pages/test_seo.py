@@ -14,6 +14,7 @@ from django.db import connection
 from django.template import engines
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from wagtail.blocks import StreamValue
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
@@ -22,6 +23,7 @@ from tests.builders.appointments import publish_host_page
 from wagtail_conditions.models import (
     ClinicSettings,
     ConditionIndexPage,
+    ConditionPage,
     TherapyIndexPage,
     TherapyPage,
 )
@@ -389,6 +391,25 @@ def test_the_image_description_when_the_block_has_no_alt_text(demo_condition):
     shared = share_image(page, request)
     assert shared.alt == "A heat pack on a shoulder"
     assert shared.source == "page"
+
+
+def test_a_preview_shares_its_unsaved_image(demo_condition):
+    """A preview's content is already converted (not stored data): its image is found too, on
+    the request's host while the page is on no site yet."""
+    image = make_image("Draft")
+    stream_block = ConditionPage._meta.get_field("overview").stream_block
+    children = stream_block.child_blocks
+    page = ConditionPage(title="Draft")
+    page.overview = StreamValue(
+        stream_block,
+        [
+            ("paragraph", children["paragraph"].to_python("<p>Draft.</p>")),
+            ("image", children["image"].to_python({"image": image.pk, "alt_text": "A draft"})),
+        ],
+    )
+    shared = share_image(page, RequestFactory().get("/"))
+    assert shared.url == f"http://testserver{image.get_rendition('fill-1200x630').url}"
+    assert shared.alt == "A draft"
 
 
 def test_the_page_image_is_read_once_per_view(client, demo_condition, clinic_with_logo):
