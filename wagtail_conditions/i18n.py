@@ -81,10 +81,11 @@ def localised_pages(pages, locale_id, *, defer=()):
 def localised_body_areas(areas, locale_id, *, unique=True):
     """``areas`` in ``locale_id``: each swapped for its translation where it has one (one
     query, none when all are in ``locale_id``); duplicates dropped unless ``unique`` is False."""
-    from .models import BodyArea
-
     areas = list(areas)
-    localised = _swap(areas, _translations(BodyArea.objects.all(), areas, locale_id), locale_id)
+    if not areas:
+        return areas
+    queryset = type(areas[0])._default_manager.all()
+    localised = _swap(areas, _translations(queryset, areas, locale_id), locale_id)
     return list(dict.fromkeys(localised)) if unique else localised
 
 

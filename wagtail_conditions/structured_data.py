@@ -24,16 +24,14 @@ vocabulary.
 
 import re
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
 from wagtail import blocks
 from wagtail.models import Site
 from wagtail.rich_text import get_text_for_indexing
 
-from .models.clinic import ClinicSettings
-from .models.conditions import ConditionIndexPageMixin, ConditionPageMixin, _a_to_z_key
-from .models.pages import ContentPageMixin, IndexPageMixin
-from .models.therapies import TherapyIndexPageMixin, TherapyPageMixin
+from .alphabet import a_to_z_key
 
 SCHEMA_ORG = "https://schema.org"
 
@@ -43,9 +41,30 @@ _CLINIC = "_structured_data_clinic"
 _LISTED = "_structured_data_listed"
 
 
+# The models import the API serializers, which build this document: so this module names no
+# model class. Our page mixins say what a page is through ``structured_data_type``, and the
+# clinic's settings model is looked up in the app registry.
+CONTENT_TYPES = {"condition", "therapy"}
+INDEX_TYPES = {"condition_index", "therapy_index"}
+
+
+def page_type(page):
+    """"condition", "therapy", "condition_index", "therapy_index", or None for a page type
+    that is not built on our mixins."""
+    return getattr(page, "structured_data_type", None)
+
+
 def is_supported(page):
     """Whether ``page`` is one of our page types (or a host's built on our mixins)."""
-    return isinstance(page, (ContentPageMixin, IndexPageMixin))
+    return page_type(page) in CONTENT_TYPES | INDEX_TYPES
+
+
+def _is_index(page):
+    return page_type(page) in INDEX_TYPES
+
+
+def _clinic_settings_model():
+    return apps.get_model("wagtail_conditions", "ClinicSettings")
 
 
 def compact(value):
@@ -166,11 +185,11 @@ def clinic_settings(page, request=None):
     if hasattr(page, _CLINIC):
         return getattr(page, _CLINIC)
     if request is not None:
-        clinic = ClinicSettings.for_request(request)
+        clinic = _clinic_settings_model().for_request(request)
     else:
         site = _site_root(page, None)
         clinic = (
-            ClinicSettings.base_queryset().filter(site_id=site[0]).select_related("logo").first()
+            _clinic_settings_model().base_queryset().filter(site_id=site[0]).select_related("logo").first()
             if site
             else None
         )
@@ -201,16 +220,16 @@ def prefetch_structured_data(pages, request=None):
         # templates and blocks that read them.
         request_site = Site.find_for_request(request)
         if request_site is not None and request_site.pk in site_ids:
-            clinics[request_site.pk] = ClinicSettings.for_request(request)
+            clinics[request_site.pk] = _clinic_settings_model().for_request(request)
     others = site_ids - set(clinics)
     if others:
         clinics.update(
             (clinic.site_id, clinic)
-            for clinic in ClinicSettings.base_queryset()
+            for clinic in _clinic_settings_model().base_queryset()
             .filter(site_id__in=others)
             .select_related("logo")
         )
-    _prefetch_listed([page for page in pages if isinstance(page, IndexPageMixin)])
+    _prefetch_listed([page for page in pages if _is_index(page)])
     for page in pages:
         site = sites[page.pk]
         root_path = site[2] if site else None
@@ -224,9 +243,9 @@ def prefetch_structured_data(pages, request=None):
 
 
 def _child_model(index):
-    if isinstance(index, ConditionIndexPageMixin):
+    if page_type(index) == "condition_index":
         return index.get_condition_page_model()
-    if isinstance(index, TherapyIndexPageMixin):
+    if page_type(index) == "therapy_index":
         return index.get_therapy_page_model()
     return None
 
@@ -234,8 +253,8 @@ def _child_model(index):
 def _in_list_order(index, items):
     """``items`` (by title) in the order the index shows them: conditions A to Z, as the
     A–Z list files them, therapies by title."""
-    if isinstance(index, ConditionIndexPageMixin):
-        return sorted(items, key=lambda item: _a_to_z_key(item.title))
+    if page_type(index) == "condition_index":
+        return sorted(items, key=lambda item: a_to_z_key(item.title))
     return list(items)
 
 
@@ -413,7 +432,7 @@ def therapy_node(page, request):
 def _listed_pages(page, request, context):
     """(pages, position of the first) an index shows: the current page of the list the
     template has, or, without one (the API), every page it lists, in the order it lists them."""
-    key = "conditions" if isinstance(page, ConditionIndexPageMixin) else "therapies"
+    key = "conditions" if page_type(page) == "condition_index" else "therapies"
     listed = (context or {}).get(key)
     if listed is not None and hasattr(listed, "start_index"):
         return list(listed), listed.start_index()
@@ -433,7 +452,7 @@ def page_structured_data(page, request=None, context=None):
     root_url = site[1] if site else None
     description = (
         page.get_meta_description()
-        if isinstance(page, ContentPageMixin)
+        if page_type(page) in CONTENT_TYPES
         else (page.search_description or getattr(page, "intro", ""))
     )
     clinic = clinic_node(clinic_settings(page, request), root_url)
@@ -452,11 +471,11 @@ def page_structured_data(page, request=None, context=None):
     }
     if web_page["lastReviewed"]:
         web_page["lastReviewed"] = web_page["lastReviewed"].isoformat()
-    if isinstance(page, ConditionPageMixin):
+    if page_type(page) == "condition":
         web_page["about"] = condition_node(page, request, context.get("therapy_links"))
-    elif isinstance(page, TherapyPageMixin):
+    elif page_type(page) == "therapy":
         web_page["about"] = therapy_node(page, request)
-    elif isinstance(page, IndexPageMixin):
+    elif _is_index(page):
         pages, start = _listed_pages(page, request, context)
         web_page["mainEntity"] = item_list(pages, request, start)
     graph = [compact(web_page)]

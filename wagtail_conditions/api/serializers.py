@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from ..blocks.batch import response_batch
 from ..compat import HAS_API_V3
+from ..structured_data import page_structured_data, prefetch_structured_data
 from . import schemas
 
 if HAS_API_V3:
@@ -140,15 +141,10 @@ class StructuredDataField(PageField):
     (``wagtail_conditions/structured_data.py``), fetched for the whole response at once."""
 
     def get_attribute(self, instance):
-        # structured_data reads our models, and they import this module: imported on use.
-        from ..structured_data import prefetch_structured_data
-
         prefetch_structured_data(self.response_pages(instance), self.context.get("request"))
         return super().get_attribute(instance)
 
     def to_representation(self, page) -> StructuredData:
-        from ..structured_data import page_structured_data
-
         return page_structured_data(page, self.context.get("request"))
 
 

@@ -22,6 +22,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from ..alphabet import a_to_z_key, first_letter
 from ..api.serializers import (
     BodyAreasField,
     LinkedTherapiesField,
@@ -60,12 +61,6 @@ SECTION_HELP = {
 }
 
 
-def _first_letter(title):
-    """The A–Z letter a title is filed under ('#' for digits and symbols)."""
-    decomposed = unicodedata.normalize("NFKD", title.strip())[:1].upper()
-    return decomposed if decomposed in string.ascii_uppercase else "#"
-
-
 def _plain_words(text):
     """The words of ``text``, case-folded and without accents, for matching a search."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -78,17 +73,12 @@ def _prefixes_all(words, text):
     return all(any(target.startswith(word) for target in targets) for word in words)
 
 
-def _a_to_z_key(title):
-    """Sort key that files "Épicondylitis" with the Es, whatever the database collation, and
-    titles starting with a digit or symbol ("#") after Z, as the letter navigation shows them."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
-    letter = _first_letter(title)
-    return (letter == "#", letter, plain.casefold())
-
-
 class ConditionIndexPageMixin(IndexPageMixin, models.Model):
     """The A–Z list of conditions, filtered by body area, letter and search words. Not a
     ``Page``: combine it with your base page model (see ``models/pages.py``)."""
+
+    # What the page's structured data describes (see wagtail_conditions/structured_data.py).
+    structured_data_type = "condition_index"
 
     intro = intro_field(_("A sentence or two shown above the list of conditions."))
 
@@ -135,9 +125,9 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
         ranking = {}
         for pk, title, names in searchable.values_list("pk", "title", "alternative_names"):
             if _prefixes_all(words, title):
-                ranking[pk] = (0, _a_to_z_key(title))
+                ranking[pk] = (0, a_to_z_key(title))
             elif _prefixes_all(words, names):
-                ranking[pk] = (1, _a_to_z_key(title))
+                ranking[pk] = (1, a_to_z_key(title))
         # Only words reach the backend: quotes break SQLite's FTS5 syntax and NUL characters
         # break PostgreSQL. It searches the plain queryset: backends cannot filter on
         # many-to-many fields such as body areas, so the caller filters afterwards.
@@ -149,7 +139,7 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         conditions = self.get_conditions()
-        all_letters = {_first_letter(t) for t in conditions.values_list("title", flat=True)}
+        all_letters = {first_letter(t) for t in conditions.values_list("title", flat=True)}
 
         condition_model = self.get_condition_page_model()
         areas_lookup = condition_model._meta.get_field("body_areas").related_query_name()
@@ -181,15 +171,15 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
         # Search results come best first instead.
         rows = sorted(
             conditions.values_list("pk", "title"),
-            key=(lambda row: ranking[row[0]]) if ranking else (lambda row: _a_to_z_key(row[1])),
+            key=(lambda row: ranking[row[0]]) if ranking else (lambda row: a_to_z_key(row[1])),
         )
-        ids = [pk for pk, title in rows if not letter or _first_letter(title) == letter]
+        ids = [pk for pk, title in rows if not letter or first_letter(title) == letter]
         page_obj = self.paginate(request, ids, conf.CONDITIONS_PER_PAGE)
         pages = conditions.in_bulk(page_obj.object_list)
         page_obj.object_list = [pages[pk] for pk in page_obj.object_list]
         groups = {}
         for condition in page_obj.object_list:
-            groups.setdefault(_first_letter(condition.title), []).append(condition)
+            groups.setdefault(first_letter(condition.title), []).append(condition)
 
         params = {"q": query, "area": area.slug if area else "", "letter": letter}
         params = {key: value for key, value in params.items() if value}
@@ -241,6 +231,9 @@ class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
     ``ParentalKey`` to the condition page has the related name ``therapy_links_relation``
     ("therapy_links") and whose ``therapy`` foreign key points at the therapy page model.
     """
+
+    # What the page's structured data describes (see wagtail_conditions/structured_data.py).
+    structured_data_type = "condition"
 
     summary = summary_field()
     alternative_names = models.CharField(

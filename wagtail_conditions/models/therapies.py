@@ -33,6 +33,9 @@ class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
     """A therapy, listing the conditions that link it. Not a ``Page``: combine it with your base
     page model (see ``models/pages.py``)."""
 
+    # What the page's structured data describes (see wagtail_conditions/structured_data.py).
+    structured_data_type = "therapy"
+
     summary = summary_field()
     body = section_field(_("about the therapy"), _("What the therapy is and how it works."))
     what_to_expect = section_field(
@@ -202,6 +205,9 @@ class AbstractTherapyPage(TherapyPageMixin, Page):
 
 class TherapyIndexPageMixin(IndexPageMixin, models.Model):
     """The list of therapies. Not a ``Page``: combine it with your base page model."""
+
+    # What the page's structured data describes (see wagtail_conditions/structured_data.py).
+    structured_data_type = "therapy_index"
 
     intro = intro_field(_("A sentence or two shown above the list of therapies."))
 
