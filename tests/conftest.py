@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, router, transaction
 from django.test import Client
+from django.utils import translation
 from wagtail.models import Page
 
 from tests.builders.appointments import (
@@ -167,6 +168,16 @@ def _clear_caches():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """Put back the language active before each test. Django's LocaleMiddleware activates the
+    language of each request it serves and never deactivates it (a server activates anew for
+    the next request), so a Spanish request in one test would leave the next test Spanish."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 @pytest.fixture(scope="module")
