@@ -149,15 +149,20 @@ def booking_url(clinic, page=None, request=None):
 
 
 def address_lines(clinic):
-    """The clinic's postal address as lines, empty parts left out."""
+    """The clinic's postal address as lines, empty parts left out. A country given as a
+    two-letter code ("GB", for the structured data) is not a line a patient reads: it is left
+    out; a country written as a name is kept."""
     if clinic is None:
         return []
     lines = [line.strip() for line in (clinic.street_address or "").splitlines() if line.strip()]
+    country = (clinic.address_country or "").strip()
+    if re.fullmatch(r"[A-Za-z]{2}", country):
+        country = ""
     for line in (
         clinic.address_locality,
         clinic.address_region,
         clinic.postal_code,
-        clinic.address_country,
+        country,
     ):
         if line:
             lines.append(line)

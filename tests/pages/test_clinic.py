@@ -84,7 +84,8 @@ def test_header_and_footer_show_the_clinic(client, site_tree, clinic):
     assert '<a href="tel:02079460000">020 7946 0000</a>' in header
 
     footer = section(html, "wc-site-footer")
-    assert "1 River Lane<br>Unit 4<br>Riverton<br>RV1 2AB<br>GB" in footer
+    # The country code is for the structured data, not a line of the address patients read.
+    assert "1 River Lane<br>Unit 4<br>Riverton<br>RV1 2AB</" in footer
     assert '<a href="tel:02079460000">020 7946 0000</a>' in footer
     assert '<a href="mailto:hello@riverside.example">' in footer
     assert '<a href="https://maps.example/riverside">Map and directions</a>' in footer
@@ -410,3 +411,20 @@ def test_opening_hours_rows_skip_incomplete_rows(site_tree):
         ("Monday to Friday", time(8), time(18)),
         ("Saturday", time(9), time(12, 30)),
     ]
+
+
+def test_a_country_written_as_a_name_is_an_address_line():
+    from types import SimpleNamespace
+
+    from wagtail_conditions.contact import address_lines
+
+    clinic = SimpleNamespace(
+        street_address="1 River Lane\n\n",
+        address_locality="Riverton",
+        address_region="",
+        postal_code="RV1 2AB",
+        address_country="United Kingdom",
+    )
+    assert address_lines(clinic) == ["1 River Lane", "Riverton", "RV1 2AB", "United Kingdom"]
+    clinic.address_country = "gb"
+    assert address_lines(clinic) == ["1 River Lane", "Riverton", "RV1 2AB"]
