@@ -30,7 +30,7 @@ from ..appointments.form_state import REQUEST_ATTRIBUTE
 from ..models.conditions import ConditionPageMixin
 from ..models.pages import ContentPageMixin, IndexPageMixin
 from ..sharing import share_image
-from ..structured_data import is_supported, page_structured_data
+from ..structured_data import breadcrumb_pages, is_supported, page_structured_data
 
 register = template.Library()
 
@@ -155,3 +155,10 @@ def structured_data(context):
         prefetch_related_objects([page], "body_areas")
     data = page_structured_data(page, request, page_context)
     return json_ld_script(data) if data else ""
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_trail(context, page):
+    """The pages above ``page`` in its breadcrumb: its site's home page down to its parent.
+    The same list the structured data's ``BreadcrumbList`` uses, read once per page view."""
+    return breadcrumb_pages(page, context.get("request"))
