@@ -5,7 +5,8 @@ its Spanish translation ("Espasmos musculares"), and the practitioners who revie
 ``load_demo`` is idempotent: pages and body areas that already exist (matched by slug, or by
 translation for the translated ones) are left exactly as editors left them, and missing ones are
 created and published. ``translate_demo`` adds a language's translations the same way, and
-``review_demo`` the practitioners and the review of pages not reviewed yet.
+``review_demo`` the practitioners (and their translations) and the review of pages not reviewed
+yet.
 """
 
 import datetime
@@ -360,6 +361,30 @@ TRANSLATIONS = {
             "neck-and-shoulders": ("Cuello y hombros", "cuello-y-hombros"),
             "arms-and-legs": ("Brazos y piernas", "brazos-y-piernas"),
         },
+        # By the practitioner's English name: name, job title and biography.
+        "practitioners": {
+            "Dr Amara Okafor": (
+                "Dra. Amara Okafor",
+                "Quiropráctica",
+                "Amara trata el dolor de espalda y de cuello desde hace 15 años. Tiene un interés "
+                "especial en las lesiones deportivas y en ayudar a las personas a volver al "
+                "trabajo después de una distensión muscular.",
+            ),
+            "Tomás Herrera": (
+                "Tomás Herrera",
+                "Fisioterapeuta",
+                "Tomás le ayuda a moverse de nuevo después de una lesión, con ejercicios, masaje "
+                "y consejos que usted puede seguir en casa. Atiende a sus pacientes en inglés y "
+                "en español.",
+            ),
+            "Grace Whitfield": (
+                "Grace Whitfield",
+                "Masajista deportiva",
+                "Grace utiliza el masaje de tejido profundo y la terapia de puntos gatillo para "
+                "aliviar los músculos tensos y doloridos, y le enseña estiramientos para que se "
+                "mantengan relajados.",
+            ),
+        },
         "therapy_index": {
             "slug": "terapias",
             "title": "Terapias",
@@ -656,6 +681,10 @@ def translate_demo(parent=None, language_code="es", *, stdout=None):
         raise LookupError("Load the demo pages before translating them.")
 
     areas = _translated_body_areas(locale, text["body_areas"])
+    # Before the pages: a copied page that names a reviewer is relinked to their translation.
+    practitioners = _translated_practitioners(locale, text.get("practitioners", {}))
+    for practitioner, created in practitioners:
+        report(created, f"practitioner “{practitioner.name}”")
     translated_therapy_index, created = _translation(
         therapy_index, locale, **text["therapy_index"]
     )
@@ -735,6 +764,7 @@ def _practitioners():
     for order, (name, credentials, job_title, bio) in enumerate(PRACTITIONERS):
         practitioner, _created = Practitioner.objects.get_or_create(
             name=name,
+            locale=Locale.get_default(),
             defaults={
                 "credentials": credentials,
                 "job_title": job_title,
@@ -746,12 +776,40 @@ def _practitioners():
     return practitioners
 
 
+def _translated_practitioners(locale, text):
+    """(translation, created) of each demo practitioner (those of the default locale named in
+    ``text``) in ``locale``: Wagtail's ``copy_for_translation`` with the name, job title and
+    biography of ``text``, where the practitioner has no translation there yet."""
+    translations = []
+    sources = Practitioner.objects.filter(locale=Locale.get_default(), name__in=text)
+    for source in sources:
+        translation = source.get_translation_or_none(locale)
+        created = translation is None
+        if created:
+            translation = source.copy_for_translation(locale)
+            translation.name, translation.job_title, translation.bio = text[source.name]
+            translation.save()
+        translations.append((translation, created))
+    return translations
+
+
 @transaction.atomic
 def review_demo(*, stdout=None, today=None):
-    """Create the demo's practitioners (those missing, by name) and date the review of every
-    demo page, in every language, that has not been reviewed yet. Returns the practitioners."""
+    """Create the demo's practitioners (those missing, by name), and their translations into
+    the languages the demo has text for whose locale exists, and date the review of every demo
+    page, in every language, that has not been reviewed yet: each is reviewed by the
+    practitioner's translation in its locale. Returns the default locale's practitioners."""
     today = today or timezone.localdate()
     practitioners = _practitioners()
+    translated = {}  # {(locale id, translation key): the practitioner in that locale}
+    for locale in Locale.objects.exclude(pk=Locale.get_default().pk).filter(
+        language_code__in=TRANSLATIONS
+    ):
+        text = TRANSLATIONS[locale.language_code].get("practitioners", {})
+        for practitioner, created in _translated_practitioners(locale, text):
+            translated[locale.pk, practitioner.translation_key] = practitioner
+            if created and stdout:
+                stdout.write(f"Created practitioner “{practitioner.name}”")
     sources = Page.objects.type(ConditionPage, TherapyPage).filter(
         locale=Locale.get_default(), slug__in=REVIEW_AGES
     )
@@ -763,7 +821,10 @@ def review_demo(*, stdout=None, today=None):
                 continue
             page.last_reviewed = last_reviewed
             page.next_review_due = last_reviewed + REVIEW_INTERVAL
-            page.reviewed_by = practitioners[reviewer]
+            source_reviewer = practitioners[reviewer]
+            page.reviewed_by = translated.get(
+                (page.locale_id, source_reviewer.translation_key), source_reviewer
+            )
             page.save_revision().publish()
             if stdout:
                 stdout.write(f"Reviewed “{page.title}”")

@@ -32,6 +32,7 @@ from wagtail.models import Site
 from wagtail.rich_text import get_text_for_indexing
 
 from .alphabet import a_to_z_key
+from .i18n import localise_reviewers, page_reviewer
 
 SCHEMA_ORG = "https://schema.org"
 
@@ -208,6 +209,8 @@ def prefetch_structured_data(pages, request=None):
         lookups.append("reviewed_by")
     if lookups:
         prefetch_related_objects(pages, *lookups)
+    if "reviewed_by" in lookups:
+        localise_reviewers(pages)  # the reviewers' translations in the pages' locales
 
     sites = {page.pk: _site_root(page, request) for page in pages}
     paths = {path for page in pages for path in _ancestor_paths(page)}
@@ -465,7 +468,7 @@ def page_structured_data(page, request=None, context=None):
         "inLanguage": language_tag(page),
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "lastReviewed": getattr(page, "last_reviewed", None),
-        "reviewedBy": person(page.reviewed_by) if getattr(page, "reviewed_by_id", None) else None,
+        "reviewedBy": person(page_reviewer(page)),
         "breadcrumb": {"@id": f"{page_url}#breadcrumb"} if page_url else None,
         "publisher": {"@id": clinic["@id"]} if clinic and "@id" in clinic else None,
     }

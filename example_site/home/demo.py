@@ -151,9 +151,13 @@ def load_clinic(site, stdout):
     the pages' reviews, and the condition pages' illustration."""
     practitioners = demo.review_demo(stdout=stdout)
     for practitioner in practitioners:
-        if practitioner.photo_id is None and practitioner.name in PORTRAITS:
-            practitioner.photo = _image(*PORTRAITS[practitioner.name])
-            practitioner.save()
+        if practitioner.name not in PORTRAITS:
+            continue
+        # The same portrait for the practitioner's translations.
+        for person in [practitioner, *practitioner.get_translations()]:
+            if person.photo_id is None:
+                person.photo = _image(*PORTRAITS[practitioner.name])
+                person.save()
 
     clinic = ClinicSettings.for_site(site)
     if not clinic.name:

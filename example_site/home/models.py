@@ -1,7 +1,9 @@
 from django.db import models
+from django.db.models import Q
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
+from wagtail_conditions.i18n import i18n_enabled
 from wagtail_conditions.models import ConditionIndexPage, Practitioner, TherapyIndexPage
 
 
@@ -15,5 +17,20 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["condition_index"] = ConditionIndexPage.objects.live().child_of(self).first()
         context["therapy_index"] = TherapyIndexPage.objects.live().child_of(self).first()
-        context["practitioners"] = Practitioner.objects.select_related("photo")
+        context["practitioners"] = self.get_practitioners()
         return context
+
+    def get_practitioners(self):
+        """The practitioners in the page's locale, and those of the default locale that have no
+        translation in it (in their own language): one query."""
+        practitioners = Practitioner.objects.select_related("photo", "locale")
+        if not i18n_enabled():
+            return practitioners
+        default = Locale.get_default()
+        if self.locale_id == default.pk:
+            return practitioners.filter(locale=default)
+        translated = Practitioner.objects.filter(locale_id=self.locale_id)
+        return practitioners.filter(
+            Q(locale_id=self.locale_id)
+            | Q(locale=default) & ~Q(translation_key__in=translated.values("translation_key"))
+        )

@@ -163,6 +163,30 @@ def test_spanish_form_without_javascript(chromium, demo_site):
         context.close()
 
 
+def test_the_spanish_pages_present_the_practitioners_in_spanish(visitor):
+    """The Spanish home page lists the practitioners' Spanish translations, in Spanish (no
+    ``lang`` of another language on them), and the condition page's review line names the
+    Spanish one."""
+    page = visitor
+    page.goto("/es/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    section = page.locator("section.practitioners")
+    cards = section.locator(".practitioner")
+    expect(cards).to_have_count(len(SPANISH["practitioners"]))
+    for index, (name, job_title, bio) in enumerate(SPANISH["practitioners"].values()):
+        card = cards.nth(index)
+        expect(card.get_by_role("heading", level=3)).to_contain_text(name)
+        expect(card.locator(".practitioner__role")).to_have_text(job_title)
+        expect(card.locator(".practitioner__bio")).to_have_text(bio)
+    assert section.locator("[lang]").count() == 0
+    # The English home page keeps the English practitioners.
+    page.goto("/")
+    expect(page.locator(".practitioner__role").first).to_have_text("Chiropractor")
+
+    page.goto("/es/dolencias/espasmos-musculares/")
+    expect(page.locator(".wc-review__by")).to_contain_text("Dra. Amara Okafor, DC, MSc")
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/es/", "/es/dolencias/", "/es/terapias/electroestimulacion/"]
 )

@@ -2,6 +2,8 @@
 
 import datetime
 import html
+import json
+import re
 from io import StringIO
 from types import SimpleNamespace
 
@@ -315,11 +317,20 @@ def test_review_dates_every_demo_page_in_both_languages(subtests, spanish_demo):
     today = datetime.date(2026, 11, 30)
     practitioners = demo.review_demo(today=today)
     assert [p.name for p in practitioners] == [p[0] for p in demo.PRACTITIONERS]
+    # Translated into Spanish with copy_for_translation: the same person in Spanish.
+    for practitioner in practitioners:
+        espanol = practitioner.get_translation(spanish_demo.es)
+        name, job_title, bio = SPANISH["practitioners"][practitioner.name]
+        assert (espanol.name, espanol.job_title, espanol.bio) == (name, job_title, bio)
+        assert espanol.credentials == practitioner.credentials
+        assert espanol.sort_order == practitioner.sort_order
     pages = Page.objects.type(TherapyPage, ConditionPage).specific()
     assert len(pages) == 14
     for page in pages:
         with subtests.test(page=page.title):
-            assert page.reviewed_by in practitioners
+            # Each page is reviewed by the practitioner in its own language.
+            assert page.reviewed_by.get_translation(Locale.get_default()) in practitioners
+            assert page.reviewed_by.locale_id == page.locale_id
             assert page.last_reviewed < today
             assert page.next_review_due == page.last_reviewed + demo.REVIEW_INTERVAL
             assert page.live and not page.has_unpublished_changes
@@ -329,4 +340,30 @@ def test_review_dates_every_demo_page_in_both_languages(subtests, spanish_demo):
     condition.save_revision().publish()
     demo.review_demo(today=today)
     assert ConditionPage.objects.get(slug="muscle-spasms").last_reviewed == today
-    assert Practitioner.objects.count() == len(demo.PRACTITIONERS)
+    assert Practitioner.objects.count() == 2 * len(demo.PRACTITIONERS)
+    # Translating again keeps the Spanish practitioners too.
+    output = load_demo("--translate", "es")
+    assert "Kept practitioner “Dra. Amara Okafor”" in output
+    assert Practitioner.objects.count() == 2 * len(demo.PRACTITIONERS)
+
+
+def reviewed_by(client, url):
+    """The ``reviewedBy`` of the page's JSON-LD ``MedicalWebPage``."""
+    script = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', client.get(url).content.decode(), re.S
+    )
+    graph = json.loads(script.group(1))["@graph"]
+    return next(node for node in graph if node["@type"] == "MedicalWebPage")["reviewedBy"]
+
+
+def test_the_spanish_pages_name_the_spanish_practitioner(client, i18n_site, spanish_demo):
+    """After ``review_demo``: the review line and the structured data read in Spanish."""
+    demo.review_demo()
+    condition = spanish(ConditionPage, "espasmos-musculares")
+    text = html.unescape(client.get(condition.url).content.decode())
+    assert "Dra. Amara Okafor, DC, MSc" in text
+    reviewer = reviewed_by(client, condition.url)
+    assert (reviewer["name"], reviewer["jobTitle"]) == ("Dra. Amara Okafor", "Quiropráctica")
+    english = reviewed_by(client, "/conditions/muscle-spasms/")
+    assert (english["name"], english["jobTitle"]) == ("Dr Amara Okafor", "Chiropractor")
+

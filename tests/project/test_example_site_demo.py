@@ -148,13 +148,38 @@ def test_setup_demo_makes_the_clinic_in_english_and_spanish_and_runs_again(tmp_p
     )
     assert sorted(links) == [("en", "en")] * 6 + [("es", "es")] * 6
 
-    # The clinic: its settings, three practitioners with portraits, every image described.
+    # The clinic: its settings, three practitioners with portraits, in English and Spanish
+    # (translations sharing the portrait), every image described.
     assert query(
         database, "SELECT name, phone, logo_id IS NOT NULL FROM wagtail_conditions_clinicsettings"
     ) == [("Riverside Integrative Clinic", "020 7946 0123", 1)]
+    practitioners = query(
+        database,
+        """SELECT l.language_code, p.name, p.job_title, p.photo_id, p.translation_key
+           FROM wagtail_conditions_practitioner p
+           JOIN wagtailcore_locale l ON l.id = p.locale_id ORDER BY p.sort_order, l.language_code""",
+    )
+    assert [row[:3] for row in practitioners] == [
+        ("en", "Dr Amara Okafor", "Chiropractor"),
+        ("es", "Dra. Amara Okafor", "Quiropráctica"),
+        ("en", "Tomás Herrera", "Physiotherapist"),
+        ("es", "Tomás Herrera", "Fisioterapeuta"),
+        ("en", "Grace Whitfield", "Sports massage therapist"),
+        ("es", "Grace Whitfield", "Masajista deportiva"),
+    ]
+    for english_row, spanish_row in zip(practitioners[::2], practitioners[1::2], strict=True):
+        assert english_row[3] is not None
+        assert spanish_row[3:] == english_row[3:]  # the same portrait and translation key
+    # Each page is reviewed by the practitioner in its own language.
     assert query(
-        database, "SELECT COUNT(*) FROM wagtail_conditions_practitioner WHERE photo_id IS NOT NULL"
-    ) == [(3,)]
+        database,
+        """SELECT DISTINCT pl.language_code, rl.language_code
+           FROM wagtail_conditions_conditionpage c
+           JOIN wagtailcore_page p ON p.id = c.page_ptr_id
+           JOIN wagtailcore_locale pl ON pl.id = p.locale_id
+           JOIN wagtail_conditions_practitioner r ON r.id = c.reviewed_by_id
+           JOIN wagtailcore_locale rl ON rl.id = r.locale_id ORDER BY 1""",
+    ) == [("en", "en"), ("es", "es")]
     assert query(database, "SELECT COUNT(*) FROM wagtailimages_image WHERE description = ''") == [
         (0,)
     ]

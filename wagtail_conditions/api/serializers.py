@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from ..blocks.batch import response_batch
 from ..compat import HAS_API_V3
+from ..i18n import localise_reviewers, page_reviewer
 from ..structured_data import page_structured_data, prefetch_structured_data
 from . import schemas
 
@@ -120,17 +121,19 @@ class SectionsField(PageField):
 
 
 class ReviewerField(PageField):
-    """The practitioner who last reviewed the page (``reviewed_by``), or null. The reviewers of
-    all the response's pages are fetched in one query (none when no page has one)."""
+    """The practitioner who last reviewed the page (``reviewed_by``), in the page's locale
+    where they have a translation there, or null. The reviewers of all the response's pages are
+    fetched in one query (none when no page has one), and their translations in one more (none
+    when localisation is off or no reviewer is in another locale than their page)."""
 
     def get_attribute(self, instance):
-        prefetch_related_objects(
-            [page for page in self.response_pages(instance) if page.pk], "reviewed_by"
-        )
+        pages = [page for page in self.response_pages(instance) if page.pk]
+        prefetch_related_objects(pages, "reviewed_by")
+        localise_reviewers(pages)
         return super().get_attribute(instance)
 
     def to_representation(self, page) -> Reviewer | None:
-        reviewer = page.reviewed_by
+        reviewer = page_reviewer(page)
         if reviewer is None:
             return None
         return {"id": reviewer.pk, "name": reviewer.name, "credentials": reviewer.credentials}

@@ -7,14 +7,18 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Pag
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model_string
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
 from ..blocks.clinic import OpeningHoursBlock
 from ..compat import PAGE_MODEL
 
 
-class Practitioner(index.Indexed, models.Model):
-    """A clinician: named as a page's medical reviewer and shown on the clinic's pages."""
+class Practitioner(TranslatableMixin, index.Indexed, models.Model):
+    """A clinician: named as a page's medical reviewer and shown on the clinic's pages.
+    Translatable: each locale has its own copy (job title and biography in its language),
+    sharing a ``translation_key``; pages show the one in their locale
+    (``wagtail_conditions.i18n.localise_reviewers``)."""
 
     name = models.CharField(_("name"), max_length=150)
     credentials = models.CharField(
@@ -63,7 +67,7 @@ class Practitioner(index.Indexed, models.Model):
         index.SearchField("job_title"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["sort_order", "name"]
         verbose_name = _("practitioner")
         verbose_name_plural = _("practitioners")

@@ -31,6 +31,7 @@ from ..alternates import SitemapAlternatesMixin
 from ..api.serializers import StructuredDataField
 from ..blocks import SectionStreamBlock
 from ..conf import conf
+from ..i18n import page_reviewer
 from ..reviews import schedule as review_schedule
 
 
@@ -225,6 +226,11 @@ class MedicalReviewMixin(models.Model):
     def clean(self):
         super().clean()
         review_schedule.apply_review_schedule(self)
+
+    def get_reviewer(self):
+        """The practitioner who last reviewed the page, in the page's language where they have
+        a translation in its locale (the one stored otherwise), or None."""
+        return page_reviewer(self)
 
 
 class ContentPageMixin(PageBehaviourMixin):
