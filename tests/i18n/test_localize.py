@@ -4,12 +4,14 @@ tests/i18n``; tox's SQLite envs do). wagtail-localize re-copies a page's links t
 from the source page on every sync (it synchronises foreign keys to pages and localises them
 at run time); the pages still link the same-locale translations, resolved when read."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from wagtail.models import Locale
 
 from tests.i18n.conftest import translate_area
-from wagtail_conditions.models import ConditionPage
+from wagtail_conditions.models import ConditionPage, Practitioner
 
 pytestmark = [
     pytest.mark.localize,
@@ -83,3 +85,24 @@ def test_links_stay_translated_when_wagtail_localize_syncs_again(
     html = client.get(index_fr.url).content.decode()
     assert f'href="{spasms_fr.url}"' in html
     assert f'href="{clinic.spasms.url}"' not in html
+
+
+def test_a_page_translated_with_wagtail_localize_names_its_reviewer_in_the_locale(
+    client, clinic, django_capture_on_commit_callbacks
+):
+    """wagtail-localize translates a foreign key to a translatable snippet: the French page
+    stores the practitioner's French translation, and the review line names it."""
+    capture = django_capture_on_commit_callbacks
+    amara = Practitioner.objects.create(name="Dr Amara Okafor", job_title="Chiropractor")
+    fr = Locale.objects.get_or_create(language_code="fr")[0]
+    dre_amara = amara.copy_for_translation(fr)
+    dre_amara.name, dre_amara.job_title = "Dre Amara Okafor", "Chiropracticienne"
+    dre_amara.save()
+    spasms = ConditionPage.objects.get(pk=clinic.spasms.pk)
+    spasms.reviewed_by, spasms.last_reviewed = amara, datetime.date(2026, 11, 2)
+    spasms.save_revision().publish()
+    spasms_fr = localize(spasms, "fr", capture)
+    assert spasms_fr.get_reviewer() == dre_amara
+    assert "Dre Amara Okafor" in client.get(spasms_fr.url).content.decode()
+    detail = client.get(f"/api/v2/pages/{spasms_fr.pk}/").json()
+    assert detail["reviewed_by"]["id"] == dre_amara.pk
