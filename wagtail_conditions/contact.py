@@ -5,10 +5,12 @@ appointment" link goes. Used by the ``wagtail_conditions_clinic`` template tags 
 levels block.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db import DatabaseError
 from django.utils.formats import time_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,9 @@ from .blocks.clinic import DAYS_OF_WEEK
 _DAY_NAMES = [day for day, _label in DAYS_OF_WEEK]
 _DAY_LABELS = dict(DAYS_OF_WEEK)
 _PAGE_CACHE = "_wagtail_conditions_clinic"
+_UNAVAILABLE = "_wagtail_conditions_clinic_unavailable"
+
+logger = logging.getLogger(__name__)
 
 
 def _clinic_model():
@@ -32,9 +37,12 @@ def clinic_settings(request=None, page=None):
     structured data), or without a request those of ``page``'s site, never created. None when
     neither is on a site."""
     if request is not None:
-        if Site.find_for_request(request) is None:
+        if request_site(request) is None:
             return None
-        return _clinic_model().for_request(request)
+        try:
+            return _clinic_model().for_request(request)
+        except DatabaseError:
+            return _unavailable(request)
     if page is None:
         return None
     if not hasattr(page, _PAGE_CACHE):
@@ -44,6 +52,24 @@ def clinic_settings(request=None, page=None):
             clinic = _clinic_model().base_queryset().filter(site_id=url_parts[0]).first()
         setattr(page, _PAGE_CACHE, clinic)
     return getattr(page, _PAGE_CACHE)
+
+
+def request_site(request):
+    """The Wagtail site serving ``request``, or None. None too when the database cannot be
+    read: the page saying "we could not save your request, try again" (a 503 because the
+    database is down) shows the clinic's header and footer, and must render without it."""
+    if getattr(request, _UNAVAILABLE, False):
+        return None
+    try:
+        return Site.find_for_request(request)
+    except DatabaseError:
+        return _unavailable(request)
+
+
+def _unavailable(request):
+    logger.warning("Clinic settings not read: the database is unavailable")
+    setattr(request, _UNAVAILABLE, True)
+    return None
 
 
 def tel_href(number):

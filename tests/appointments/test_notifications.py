@@ -18,6 +18,7 @@ from tests.builders.appointments import (
     PATIENT_EMAIL,
     FormPage,
     configure,
+    post_form,
     publish_host_page,
     valid_answers,
 )
@@ -266,6 +267,23 @@ def test_database_error_while_saving_is_503_and_nothing_is_stored(
     assert mail.outbox == []
     assert "Appointment request not stored: the database is unavailable" in caplog.text
     assert_no_personal_data(caplog.text)
+
+
+def test_a_database_that_reads_nothing_is_503_with_the_clinic_page_rendered_without_it(
+    client, own_form_page, caplog
+):
+    """A connection lost before anything is read: the "try again" page still renders (its
+    clinic header and footer read the site and its settings from the database, and leave
+    them out when it cannot answer), never a 500."""
+    payload = own_form_page.payload()
+    with database_refuses("SELECT", table=""):
+        response = post_form(client, payload)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "Nothing was sent" in response.content.decode()
+    assert AppointmentRequest.objects.count() == 0
+    assert "Clinic settings not read: the database is unavailable" in caplog.text
 
 
 # --- The signal for host sites --------------------------------------------------------------

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Site
 
 from .. import contact
 from ..blocks.appointment import AppointmentFormBlock, form_anchor, iter_stream_children
@@ -38,7 +37,7 @@ def clinic_name(context, clinic):
     if clinic is not None and clinic.name:
         return clinic.name
     request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
+    site = contact.request_site(request) if request is not None else None
     return getattr(site, "site_name", "") or ""
 
 
