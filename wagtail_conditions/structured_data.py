@@ -28,9 +28,9 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
 from wagtail import blocks
-from wagtail.models import Site
 from wagtail.rich_text import get_text_for_indexing
 
+from . import contact
 from .alphabet import a_to_z_key
 from .i18n import localise_reviewers, page_reviewer
 
@@ -180,22 +180,12 @@ def breadcrumb_pages(page, request=None):
 
 
 def clinic_settings(page, request=None):
-    """The ``ClinicSettings`` of the site serving ``page``, or None. With the request, the
-    settings Wagtail cached on it for the templates (created if missing, as Wagtail does);
-    without, those of the page's site, never created."""
-    if hasattr(page, _CLINIC):
-        return getattr(page, _CLINIC)
-    if request is not None:
-        clinic = _clinic_settings_model().for_request(request)
-    else:
-        site = _site_root(page, None)
-        clinic = (
-            _clinic_settings_model().base_queryset().filter(site_id=site[0]).select_related("logo").first()
-            if site
-            else None
-        )
-    setattr(page, _CLINIC, clinic)
-    return clinic
+    """The ``ClinicSettings`` of the site serving ``page``, or None: the settings the header,
+    footer and contact card show (``contact.clinic_settings``, cached on the request), kept on
+    the page for the rest of its document."""
+    if not hasattr(page, _CLINIC):
+        setattr(page, _CLINIC, contact.clinic_settings(request=request, page=page))
+    return getattr(page, _CLINIC)
 
 
 def prefetch_structured_data(pages, request=None):
@@ -221,16 +211,15 @@ def prefetch_structured_data(pages, request=None):
     if request is not None:
         # The request's site: the settings Wagtail caches on the request, shared with the
         # templates and blocks that read them.
-        request_site = Site.find_for_request(request)
+        request_site = contact.request_site(request)
         if request_site is not None and request_site.pk in site_ids:
-            clinics[request_site.pk] = _clinic_settings_model().for_request(request)
+            clinics[request_site.pk] = contact.clinic_settings(request=request)
     others = site_ids - set(clinics)
     if others:
         clinics.update(
             (clinic.site_id, clinic)
-            for clinic in _clinic_settings_model().base_queryset()
-            .filter(site_id__in=others)
-            .select_related("logo")
+            # base_queryset() selects the logo (ClinicSettings.select_related).
+            for clinic in _clinic_settings_model().base_queryset().filter(site_id__in=others)
         )
     _prefetch_listed([page for page in pages if _is_index(page)])
     for page in pages:
