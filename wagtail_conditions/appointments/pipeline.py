@@ -130,8 +130,8 @@ def _submit(data, request, resolved, block_id, token, idempotency_key, reject_un
     form = block.get_form(data, config=config)
     try:
         form_token = tokens.read_form_token(token, page_id=page.pk, block_id=block_id)
-    except tokens.InvalidToken:
-        fresh = tokens.reissue_form_token(page.pk, block_id)
+    except tokens.InvalidToken as refused:
+        fresh = tokens.reissue_form_token(page.pk, block_id, refused)
         return Outcome(Result.BAD_TOKEN, form=form, page=page, config=config, fresh_token=fresh)
     if rate_limit_exceeded(request):
         return Outcome(Result.RATE_LIMITED, page=page, config=config)

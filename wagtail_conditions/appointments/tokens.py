@@ -24,7 +24,17 @@ CLOCK_SKEW_SECONDS = 60
 
 
 class InvalidToken(Exception):
-    """The form token is missing, forged, malformed, for another form, or expired."""
+    """
+    The form token is missing, forged, malformed, for another form, or expired.
+
+    ``spent_time`` is true only for a genuine token of this form that has outlived
+    ``APPOINTMENT_TOKEN_MAX_AGE``: proof that the visitor was given the form that long ago.
+    """
+
+    def __init__(self, reason, *, spent_time=False):
+        super().__init__(reason)
+        self.reason = reason
+        self.spent_time = spent_time
 
 
 @dataclass(frozen=True)
@@ -49,13 +59,18 @@ def make_form_token(page_id, block_id, *, now=None):
     return signing.dumps(payload, salt=TOKEN_SALT, compress=False)
 
 
-def reissue_form_token(page_id, block_id):
+def reissue_form_token(page_id, block_id, refused):
     """
-    A fresh token for a visitor who has already spent time on the form (their token had
-    expired, or they are correcting errors). It is dated back by the minimum fill time, so
-    sending the form again straight away is not taken for a bot's quick submission.
+    A new token for a submission whose token was ``refused`` (an ``InvalidToken``).
+
+    Only a visitor who has provably spent time on the form (a genuine token of this form that
+    expired) gets one dated back by the minimum fill time, so that sending the form again
+    straight away is not taken for a bot's quick submission. Anything else (no token, a
+    forged or malformed one, another form's) gets a token dated now: otherwise sending garbage
+    once would buy a client a token that skips the minimum fill time.
     """
-    return make_form_token(page_id, block_id, now=time.time() - conf.APPOINTMENT_MIN_FILL_SECONDS)
+    aged_by = conf.APPOINTMENT_MIN_FILL_SECONDS if refused.spent_time else 0
+    return make_form_token(page_id, block_id, now=time.time() - aged_by)
 
 
 def _whole_number(value):
@@ -84,6 +99,8 @@ def read_form_token(raw, *, page_id, block_id, now=None):
     if token.page_id != int(page_id) or token.block_id != str(block_id):
         raise InvalidToken("other form")
     age = token.age(now)
-    if age > conf.APPOINTMENT_TOKEN_MAX_AGE or age < -CLOCK_SKEW_SECONDS:
-        raise InvalidToken("expired")
+    if age > conf.APPOINTMENT_TOKEN_MAX_AGE:
+        raise InvalidToken("expired", spent_time=True)
+    if age < -CLOCK_SKEW_SECONDS:
+        raise InvalidToken("issued in the future")
     return token
