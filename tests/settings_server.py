@@ -1,11 +1,19 @@
 """
 The test settings as a real deployment runs them, for tests/appointments/test_server_faults.py: gunicorn
-in front, PostgreSQL, the rate limit in Redis, notifications queued in the database and sent
-by ``manage.py db_worker`` over SMTP. Each value comes from an environment variable that
-the test sets for the server or worker it starts.
+in front, PostgreSQL, Redis, notifications queued in the database and sent by
+``manage.py db_worker`` over SMTP. Each value comes from an environment variable that the test
+sets for the server or worker it starts.
+
+Two cache layouts (``SERVER_FAULTS_CACHE_LAYOUT``): "shipped", the default, takes the example
+site's production ``CACHES`` as they are (one Redis for everything); "separate" gives the
+rate limit a Redis alias of its own beside a plain ``RedisCache`` default.
 """
 
+import copy
+import importlib
 import os
+import sys
+from pathlib import Path
 
 import dj_database_url
 
@@ -34,15 +42,38 @@ def _redis(location):
     }
 
 
-# The rate limit has a cache of its own, so a test can take it down while Wagtail's own
-# caching (site root paths, in "default") keeps working.
-CACHES = {
-    "default": _redis(os.environ["SERVER_FAULTS_REDIS_URL"]),
-    "rate_limit": _redis(
-        os.environ.get("SERVER_FAULTS_RATE_LIMIT_REDIS_URL")
-        or os.environ["SERVER_FAULTS_REDIS_URL"]
-    ),
-}
+def _shipped_caches(location):
+    """The example site's production CACHES, as they are (one Redis for everything, behind
+    the fail-soft backend), pointed at ``location`` with 1 s socket timeouts."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "example_site"))
+    os.environ.update(
+        DJANGO_SECRET_KEY=SECRET_KEY,  # noqa: F405 - from tests.settings
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        REDIS_URL=location,
+        REDIS_CONNECT_TIMEOUT="1",
+        REDIS_TIMEOUT="1",
+    )
+    production = importlib.import_module("example_site.settings.production")
+    shipped = copy.deepcopy(production.CACHES)
+    shipped["default"]["KEY_PREFIX"] = os.environ["SERVER_FAULTS_CACHE_PREFIX"]
+    return shipped
+
+
+if os.environ.get("SERVER_FAULTS_CACHE_LAYOUT", "shipped") == "shipped":
+    # As the example site ships: Wagtail's caching and the limits in the one Redis.
+    CACHES = _shipped_caches(os.environ["SERVER_FAULTS_REDIS_URL"])
+    RATE_LIMIT_CACHE = "default"
+else:
+    # The rate limit with a cache of its own, so a test can take it down while Wagtail's own
+    # caching (site root paths, in "default") keeps working.
+    CACHES = {
+        "default": _redis(os.environ["SERVER_FAULTS_REDIS_URL"]),
+        "rate_limit": _redis(
+            os.environ.get("SERVER_FAULTS_RATE_LIMIT_REDIS_URL")
+            or os.environ["SERVER_FAULTS_REDIS_URL"]
+        ),
+    }
+    RATE_LIMIT_CACHE = "rate_limit"
 SILENCED_SYSTEM_CHECKS = []
 
 INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
@@ -56,7 +87,7 @@ EMAIL_USE_TLS = False
 EMAIL_TIMEOUT = float(os.environ.get("SERVER_FAULTS_EMAIL_TIMEOUT", "10"))
 
 WAGTAIL_CONDITIONS = {
-    "APPOINTMENT_RATE_LIMIT_CACHE": "rate_limit",
+    "APPOINTMENT_RATE_LIMIT_CACHE": RATE_LIMIT_CACHE,
     "APPOINTMENT_RATE_LIMIT": int(os.environ.get("SERVER_FAULTS_RATE_LIMIT", "100000")),
     "APPOINTMENT_RECIPIENTS": ["frontdesk@clinic.example"],
 }

@@ -31,3 +31,25 @@ def _headless_preview_mixin():
 
 
 HeadlessPreviewMixin = _headless_preview_mixin()
+
+
+def _cache_errors():
+    # What a cache client raises when its server is down or hangs, for each client a Django
+    # cache backend may use (imported only if installed). Django's cache API passes them on.
+    errors = [OSError]  # socket errors, raised as they are by some memcached clients
+    try:
+        from redis.exceptions import RedisError
+
+        errors.append(RedisError)
+    except ImportError:
+        pass
+    try:
+        from pymemcache.exceptions import MemcacheError
+
+        errors.append(MemcacheError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+CACHE_ERRORS = _cache_errors()

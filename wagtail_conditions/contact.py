@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
 from .blocks.clinic import DAYS_OF_WEEK
+from .sites import site_id_for_page
 
 _DAY_NAMES = [day for day, _label in DAYS_OF_WEEK]
 _DAY_LABELS = dict(DAYS_OF_WEEK)
@@ -46,10 +47,10 @@ def clinic_settings(request=None, page=None):
     if page is None:
         return None
     if not hasattr(page, _PAGE_CACHE):
-        url_parts = page.get_url_parts() if page.pk else None
+        site_id = site_id_for_page(page) if page.pk else None
         clinic = None
-        if url_parts and url_parts[0] is not None:
-            clinic = _clinic_model().base_queryset().filter(site_id=url_parts[0]).first()
+        if site_id is not None:
+            clinic = _clinic_model().base_queryset().filter(site_id=site_id).first()
         setattr(page, _PAGE_CACHE, clinic)
     return getattr(page, _PAGE_CACHE)
 

@@ -19,6 +19,7 @@ from collections import Counter
 import pytest
 
 from tests.builders.servers import (
+    BLOCK_ID,
     CONSENT,
     STAFF_EMAIL,
     Databases,
@@ -27,6 +28,7 @@ from tests.builders.servers import (
     SmtpSink,
     closed_port,
     delete_requests,
+    get,
     migrate_and_seed,
     percentile,
     queued_task_arguments,
@@ -38,10 +40,11 @@ from tests.builders.servers import (
     submissions,
     unavailable_services,
 )
+from wagtail_conditions.compat import HAS_API_V3
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-SUBMIT_PATHS = ("/api/appointments/", "/appointments/submit/")
+SUBMIT_PATHS = ("/api/appointments/", "/appointments/submit/", "/api/v3/appointments/")
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +201,76 @@ def test_rate_limit_is_exact_across_two_workers_sharing_redis(site):
     assert sink.messages == 2 * limit
 
 
-# --- 3. The rate-limit cache down -------------------------------------------------------------
+# --- 3. Redis down ----------------------------------------------------------------------------
+
+# Every way in: the HTML form, the JSON endpoint and, on Wagtail 8, API v3.
+ALL_FACES = ("json", "html", "v3") if HAS_API_V3 else ("json", "html")
+OUTAGE_LINE = "unavailable (ConnectionError)"
+
+
+def assert_pages_answer(server, site):
+    """A condition page and a thank-you page, served from the database: 200, no 500."""
+    for path in ("/book/", f"/appointments/sent/{site.page_id}/{BLOCK_ID}/"):
+        status, _latency, _body = get(server.port, path)
+        assert status == 200, (path, status, server.errors())
+
+
+@pytest.mark.slow
+def test_the_one_redis_refusing_loses_no_submission_and_pages_answer(site):
+    """The example site's production cache layout, one Redis for everything, with Redis
+    refusing connections: Wagtail's own cache reads miss (the fail-soft backend), so every
+    face stores every request and pages answer; the rate limit fails open."""
+    environment = server_environment(
+        site.url,
+        smtp_port=closed_port(),
+        rate_limit=3,  # would refuse most of them, if it could count
+        redis_url=f"redis://127.0.0.1:{closed_port()}/0",
+    )
+    batch = submissions(site.page_id, 30, faces=ALL_FACES)
+    with Gunicorn(environment, site.log_dir) as server:  # its start-up GETs a page: 200
+        results = send_all(server.port, batch, threads=10)
+        assert_pages_answer(server, site)
+        log = server.errors()
+    report("30 submissions, the one Redis refusing connections", results)
+
+    assert [status for status, _ in results] == [s.success_status for s in batch]
+    with site.connect() as connection:
+        rows = stored_rows(connection)
+    assert len(rows) == 30
+    assert assert_rows_are_exactly(rows, batch) == set(range(30))
+    # One line per worker process for the whole outage, never a traceback.
+    assert 1 <= log.count(OUTAGE_LINE) <= 2, log
+    assert "Traceback" not in log and "Internal Server Error" not in log
+
+
+@pytest.mark.slow
+def test_the_one_redis_hung_stores_every_submission_within_the_socket_timeout(site):
+    """Redis accepting connections and never answering: each worker waits for one socket
+    timeout (1 s) per retry interval (5 s), not one per cache call."""
+    with SilentServer() as hung_redis:
+        environment = server_environment(
+            site.url,
+            smtp_port=closed_port(),
+            rate_limit=1,
+            redis_url=f"redis://127.0.0.1:{hung_redis.port}/0",
+        )
+        batch = submissions(site.page_id, 12, faces=ALL_FACES)
+        with Gunicorn(environment, site.log_dir) as server:
+            results = send_all(server.port, batch, threads=4)
+            assert_pages_answer(server, site)
+            log = server.errors()
+    report("12 submissions, the one Redis hung", results)
+
+    assert [status for status, _ in results] == [s.success_status for s in batch]
+    # At worst a request waits for its own worker's timeout behind one other request.
+    assert max(latency for _, latency in results) < 5
+    with site.connect() as connection:
+        assert len(stored_rows(connection)) == 12
+    assert "unavailable (TimeoutError)" in log
+    assert "Traceback" not in log
+
+
+# --- 3b. The rate limit's own cache down (a separate alias) ------------------------------------
 
 
 @pytest.mark.slow
@@ -207,6 +279,7 @@ def test_rate_limit_cache_down_loses_no_submission(site):
         site.url,
         smtp_port=closed_port(),
         rate_limit=3,  # would refuse most of them, if it could count
+        cache_layout="separate",
         rate_limit_redis_url=f"redis://127.0.0.1:{closed_port()}/0",
     )
     batch = submissions(site.page_id, 20)
@@ -230,6 +303,7 @@ def test_hung_rate_limit_cache_delays_but_loses_no_submission(site):
             site.url,
             smtp_port=closed_port(),
             rate_limit=1,
+            cache_layout="separate",
             rate_limit_redis_url=f"redis://127.0.0.1:{hung_redis.port}/0",
         )
         batch = submissions(site.page_id, 4)

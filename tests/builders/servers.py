@@ -475,7 +475,7 @@ class Submission:
 
     number: int
     page_id: int
-    face: str  # "json" or "html"
+    face: str  # "json", "html", or "v3" (JSON through Wagtail 8's API v3)
     token: str = ""
     idempotency_key: str = field(default_factory=lambda: secrets.token_hex(16))
 
@@ -494,11 +494,11 @@ class Submission:
 
     @property
     def success_status(self):
-        return 201 if self.face == "json" else 303
+        return 303 if self.face == "html" else 201
 
     def send(self, port, timeout=REQUEST_TIMEOUT):
         """(status or the exception's name, seconds)."""
-        if self.face == "json":
+        if self.face in ("json", "v3"):
             body = json.dumps(
                 {"page": self.page_id, "block": BLOCK_ID, "token": self.token, "consent": True}
                 | self.answers
@@ -507,7 +507,7 @@ class Submission:
                 "Content-Type": "application/json",
                 "Idempotency-Key": self.idempotency_key,
             }
-            path = "/api/appointments/"
+            path = "/api/appointments/" if self.face == "json" else "/api/v3/appointments/"
         else:
             body = urllib.parse.urlencode(
                 {"page": self.page_id, "block": BLOCK_ID, "token": self.token, "consent": "on"}
@@ -523,10 +523,10 @@ class Submission:
         return status, latency
 
 
-def submissions(page_id, count, start=0):
-    """``count`` submissions, alternately JSON and HTML."""
+def submissions(page_id, count, start=0, faces=("json", "html")):
+    """``count`` submissions, through each of ``faces`` in turn."""
     return [
-        Submission(number, page_id, "json" if number % 2 == 0 else "html")
+        Submission(number, page_id, faces[number % len(faces)])
         for number in range(start, start + count)
     ]
 

@@ -65,6 +65,8 @@ print(json.dumps({
     "email_timeout": settings.EMAIL_TIMEOUT,
     "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
     "conn_health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "cache_backend": type(caches["default"]).__module__ + "." + type(caches["default"]).__name__,
+    "cache_retry_after": getattr(caches["default"], "retry_after", None),
     "redis_connection": {
         key: pool.connection_kwargs.get(key)
         for key in ("socket_connect_timeout", "socket_timeout")
@@ -104,6 +106,16 @@ def test_production_settings_bound_every_network_wait():
     assert values["redis_connection"] == {"socket_connect_timeout": 2, "socket_timeout": 2}
     assert values["conn_health_checks"] is True
     assert values["conn_max_age"] == 60
+
+
+def test_the_one_redis_fails_soft():
+    """Wagtail reads the default cache while serving every page: a Redis outage must read as
+    misses, not as errors (tests/appointments/test_server_faults.py runs these settings'
+    CACHES under gunicorn with Redis refusing and hung)."""
+    values = production_settings()
+    assert values["cache_backend"] == "wagtail_conditions.cache.FailSoftRedisCache"
+    assert values["cache_retry_after"] == 5
+    assert production_settings(REDIS_RETRY_AFTER="30")["cache_retry_after"] == 30
 
 
 def test_network_timeouts_come_from_the_environment():

@@ -25,6 +25,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Site
 from wagtail.rich_text import RichText, expand_db_html
 
+from ..sites import site_id_for_page
+
 # Joins rich text sources for one expansion pass. PostgreSQL text cannot hold NUL, so no stored
 # rich text contains it; a source that does (SQLite can store one) is expanded on its own.
 _SEPARATOR = "\x00"
@@ -208,8 +210,7 @@ def page_site_settings(page, request=None):
 
 
 def _site_id(page, request):
-    url_parts = page.get_url_parts(request)
-    return url_parts[0] if url_parts else None
+    return site_id_for_page(page, request)
 
 
 def _load_site_settings(site_id, request):

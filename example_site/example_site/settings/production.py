@@ -60,16 +60,22 @@ EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
-# A shared cache, so the appointment rate limit holds across workers (system check W003).
+# One Redis for everything: Wagtail's caching (site root paths, renditions) and the appointment
+# rate limit, which needs a cache shared by every worker (system check W003). Wagtail reads this
+# cache while it serves every page, and Django's RedisCache lets a Redis error escape, so a
+# Redis outage would cost every page and every appointment request a 500. The fail-soft
+# backend answers as an empty cache instead while Redis is down (pages and requests are then
+# served from the database, the rate limit fails open), and for RETRY_AFTER seconds stops
+# asking a Redis that failed: a hung one costs each process one socket timeout per interval.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "wagtail_conditions.cache.FailSoftRedisCache",
         "LOCATION": env("REDIS_URL"),
-        # Seconds: a Redis that does not answer fails the call instead of hanging the worker
-        # (the rate limit then lets the submission through; it is never lost).
         "OPTIONS": {
+            # Seconds: a Redis that does not answer fails the call instead of hanging the worker.
             "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "2")),
             "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "2")),
+            "RETRY_AFTER": float(os.environ.get("REDIS_RETRY_AFTER", "5")),
         },
     }
 }
