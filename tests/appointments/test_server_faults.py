@@ -12,6 +12,7 @@ and SMTP servers are stopped, and its databases dropped, whatever happens.
 
 import os
 import random
+import signal
 import threading
 import time
 from collections import Counter
@@ -26,12 +27,14 @@ from tests.builders.servers import (
     Gunicorn,
     SilentServer,
     SmtpSink,
+    Supervisor,
     closed_port,
     delete_requests,
     get,
     migrate_and_seed,
     percentile,
     queued_task_arguments,
+    run_command,
     run_worker,
     send_all,
     server_environment,
@@ -39,6 +42,7 @@ from tests.builders.servers import (
     stored_rows,
     submissions,
     unavailable_services,
+    wait_until,
 )
 from wagtail_conditions.compat import HAS_API_V3
 
@@ -455,3 +459,73 @@ def test_without_connection_health_checks_a_killed_connection_fails_a_request(si
         assert site.databases.terminate_connections(site.name) >= 2
         first, _latency = submissions(site.page_id, 1, start=500)[0].send(server.port)
     assert first == 503
+
+
+# --- 6. The notification worker under a supervisor --------------------------------------------
+
+
+def notification_statuses(connection):
+    return Counter(row["notification_status"] for row in stored_rows(connection))
+
+
+@pytest.mark.slow
+def test_the_supervised_worker_survives_its_database_and_sigkill_and_every_notification_goes(
+    site, tmp_path
+):
+    """db_worker under supervisord with example_site/supervisord.conf's worker settings: its
+    database connections are killed while it sends, then the process is SIGKILLed in the
+    middle of a task. supervisord starts it again each time; the scheduled retry command
+    sends what the killed task left pending. Every request is notified at least once, and a
+    duplicate carries the same reference."""
+    with SmtpSink(delay=0.3) as sink:  # 0.3 s a message: the worker is caught mid-task
+        environment = server_environment(site.url, smtp_port=sink.port)
+        batch = submissions(site.page_id, 16)
+        with Gunicorn(environment, site.log_dir) as server:
+            results = send_all(server.port, batch, threads=4)
+        assert [status for status, _ in results] == [s.success_status for s in batch]
+
+        with Supervisor(environment, tmp_path) as supervisor:
+            wait_until(lambda: sink.messages >= 4, "the worker to send")
+            # Its sessions killed for a second and a half, so some kill lands mid-task.
+            killer = ConnectionKiller(site.databases, site.name, interval=(0.2, 0.4))
+            killer.start()
+            time.sleep(1.5)
+            killer.stop.set()
+            killer.join(timeout=10)
+            killed = killer.terminated
+            wait_until(lambda: sink.messages >= 14, "the worker to send after the kills")
+            pid = supervisor.worker_pid()
+            os.kill(pid, signal.SIGKILL)
+            wait_until(
+                lambda: supervisor.worker_pid() not in (None, pid), "supervisord to restart it"
+            )
+            starts_before_retry = supervisor.starts()
+
+            def settled():
+                with site.connect() as connection:
+                    statuses = notification_statuses(connection)
+                return statuses["sent"] + statuses["pending"] == 16 and sink.messages >= 30
+
+            wait_until(settled, "the restarted worker to send the rest")
+            # The task the SIGKILL interrupted stays RUNNING in django-tasks' table; its request
+            # is still pending: the retry command, run on a schedule, sends it.
+            result, _seconds = run_command(
+                environment, "retry_appointment_notifications", "--min-age", "0"
+            )
+            worker_log = supervisor.worker_log()
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    print(
+        f"killed {killed} database sessions and the worker (SIGKILL); supervisord started it "
+        f"{starts_before_retry} times; {sink.messages} emails for 16 requests"
+    )
+    assert starts_before_retry >= 2
+    with site.connect() as connection:
+        rows = stored_rows(connection)
+    assert {row["notification_status"] for row in rows} == {"sent"}
+    references = {s.split()[-1] for s in sink.subjects if "appointment request" in s}
+    assert len(references) == 16, sink.subjects
+    # At least once each: the staff email of every request, the acknowledgement of each.
+    assert sink.recipients[STAFF_EMAIL] >= 16
+    assert all(sink.recipients[s.answers["email"]] >= 1 for s in batch)
+    assert "Patient" not in worker_log and "example.com" not in worker_log

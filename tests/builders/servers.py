@@ -60,9 +60,10 @@ def services_verdict(environ, problem):
     if not problem:
         return "run", ""
     # In CI a missing service fails these tests instead of skipping them.
-    if environ.get("CI", "").lower() == "true" or environ.get(
-        "WAGTAIL_CONDITIONS_REQUIRE_SERVICES"
-    ) == "1":
+    if (
+        environ.get("CI", "").lower() == "true"
+        or environ.get("WAGTAIL_CONDITIONS_REQUIRE_SERVICES") == "1"
+    ):
         return "fail", f"{problem}; CI requires PostgreSQL and Redis for the server fault tests"
     return "skip", f"{problem}; server fault tests skipped"
 
@@ -231,13 +232,16 @@ def closed_port():
 
 
 class SmtpSink(socketserver.ThreadingTCPServer):
-    """An SMTP server that accepts every message and counts the recipients it was sent to."""
+    """An SMTP server that accepts every message and counts the recipients it was sent to and
+    the subjects; with ``delay``, it takes that many seconds to accept each message."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self):
+    def __init__(self, delay=0):
         self.recipients = Counter()
+        self.subjects = Counter()
+        self.delay = delay
         self.messages = 0
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _SmtpHandler)
@@ -272,12 +276,18 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                 self.wfile.write(b"250 OK\r\n")
             elif command == b"DATA":
                 self.wfile.write(b"354 go ahead\r\n")
+                subject = ""
                 for _turn in range(100_000):  # a message is far shorter than this
-                    if self.rfile.readline(10_000) in (b".\r\n", b""):
+                    data = self.rfile.readline(10_000)
+                    if data in (b".\r\n", b""):
                         break
+                    if data.lower().startswith(b"subject:") and not subject:
+                        subject = data.split(b":", 1)[1].strip().decode(errors="replace")
+                time.sleep(self.server.delay)
                 with self.server.lock:
                     self.server.messages += 1
                     self.server.recipients.update(recipients)
+                    self.server.subjects[subject] += 1
                 recipients = []
                 self.wfile.write(b"250 queued\r\n")
             elif command == b"QUIT":
@@ -439,6 +449,114 @@ def run_worker(environment, timeout=120):
     return run_command(
         environment, "db_worker", "--batch", "--no-startup-delay", "--no-reload", timeout=timeout
     )
+
+
+WORKER_SETTINGS = ("autorestart", "startsecs", "startretries", "stopsignal", "stopwaitsecs")
+
+
+def shipped_worker_program():
+    """The settings of the worker program in example_site/supervisord.conf."""
+    import configparser
+
+    parser = configparser.RawConfigParser()
+    parser.read(REPO / "example_site" / "supervisord.conf")
+    return {key: parser.get("program:worker", key) for key in WORKER_SETTINGS}
+
+
+class Supervisor:
+    """supervisord running ``db_worker`` under the server settings, with the worker program's
+    settings of example_site/supervisord.conf (restarted whenever it exits)."""
+
+    def __init__(self, environment, directory):
+        self.environment = environment
+        self.directory = Path(directory)
+        self.config = self.directory / "supervisord.conf"
+        self.log = self.directory / "supervisord.log"
+        program = "\n".join(f"{key}={value}" for key, value in shipped_worker_program().items())
+        self.config.write_text(
+            f"""[supervisord]
+nodaemon=true
+logfile={self.log}
+pidfile={self.directory / "supervisord.pid"}
+[unix_http_server]
+file={self.directory / "supervisor.sock"}
+[supervisorctl]
+serverurl=unix://{self.directory / "supervisor.sock"}
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+[program:worker]
+command={sys.executable} -m django db_worker --no-startup-delay --interval 0.2
+directory={REPO}
+{program}
+redirect_stderr=true
+stdout_logfile={self.directory / "worker.log"}
+"""
+        )
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "supervisor.supervisord", "-c", str(self.config)],
+            cwd=REPO,
+            env=self.environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+        wait_until(lambda: self.worker_pid() is not None, "the supervised worker to start")
+        return self
+
+    def __exit__(self, *exc):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def worker_pid(self):
+        """The running worker's process id, or None."""
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "supervisor.supervisorctl",
+                "-c",
+                str(self.config),
+                "pid",
+                "worker",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=self.environment,
+        )
+        pid = result.stdout.strip()
+        return int(pid) if pid.isdigit() and pid != "0" else None
+
+    def starts(self):
+        """How many times supervisord has started the worker."""
+        with contextlib.suppress(OSError):
+            return self.log.read_text().count("spawned: 'worker'")
+        return 0
+
+    def worker_log(self):
+        with contextlib.suppress(OSError):
+            return (self.directory / "worker.log").read_text()[-6000:]
+        return ""
+
+
+def wait_until(condition, what, timeout=60):
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``timeout`` seconds."""
+    stop_at = time.monotonic() + timeout
+    while time.monotonic() < stop_at:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def make_form_token(page_id, block_id, *, now):

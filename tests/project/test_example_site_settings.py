@@ -131,3 +131,26 @@ def test_the_documented_worker_command_exists():
     result = run_manage("db_worker", "--help", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert "--batch" in result.stdout
+
+
+def test_the_supervisor_config_restarts_every_process_whenever_it_exits():
+    """example_site/supervisord.conf: the worker program the server fault test runs
+    (tests/appointments/test_server_faults.py takes its settings from this file)."""
+    import configparser
+
+    parser = configparser.RawConfigParser()
+    parser.read(EXAMPLE_SITE / "supervisord.conf")
+    programs = {
+        s.split(":", 1)[1]: parser[s] for s in parser.sections() if s.startswith("program:")
+    }
+    assert set(programs) == {"web", "worker", "retry"}
+    assert programs["worker"]["command"] == "python manage.py db_worker"
+    assert "retry_appointment_notifications" in programs["retry"]["command"]
+    procfile = (EXAMPLE_SITE / "Procfile").read_text()
+    assert programs["web"]["command"].split(" --bind")[0] in procfile
+    for program in programs.values():
+        # Restarted however it exits, and never given up on (startsecs=0: an exit soon after a
+        # start, the database still down, is not a failed start).
+        assert program["autorestart"] == "true"
+        assert program["startsecs"] == "0"
+        assert int(program["startretries"]) >= 1000
