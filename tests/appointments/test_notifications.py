@@ -9,7 +9,8 @@ import logging
 import pytest
 from django.core import mail
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.core.mail.utils import DNS_NAME
+from django.db import OperationalError, connection, transaction
 from django.test import RequestFactory
 from django_tasks import default_task_backend
 
@@ -112,6 +113,40 @@ def test_retry_after_a_partial_failure_sends_only_the_missing_email(
     ]
     row.refresh_from_db()
     assert row.acknowledged_at is not None and row.notification_attempts == 2
+
+
+def test_delivery_is_at_least_once_and_a_duplicate_carries_the_same_reference_and_message_id(
+    client, own_form_page, settings, django_capture_on_commit_callbacks
+):
+    """The mail server accepted the emails, then the worker lost its database before it could
+    record that (a killed connection, a SIGKILL): the row stays pending and the retry sends
+    again. SMTP cannot do better; the copies say they are the same request."""
+    settings.TASKS = task_backend("dummy")  # the worker, run by hand below
+    with django_capture_on_commit_callbacks(execute=True):
+        assert own_form_page.post(client, **SENTINELS).status_code == 303
+    row = AppointmentRequest.objects.get()
+
+    with database_refuses("UPDATE"), pytest.raises(OperationalError):
+        send_notifications(row.pk)
+    row.refresh_from_db()
+    assert (row.notification_status, len(mail.outbox)) == ("pending", 2)
+
+    assert send_notifications(row.pk) == AppointmentRequest.NotificationStatus.SENT
+    staff, acknowledgement, again = mail.outbox
+    # The staff email went twice, alike; the patient's acknowledgement once (the first attempt
+    # claimed the one-per-address limit, so the retry does not write to the patient again).
+    assert again.subject == staff.subject == f"New appointment request {row.reference}"
+    assert row.reference in staff.body and again.body == staff.body
+    assert again.extra_headers["Message-ID"] == staff.extra_headers["Message-ID"]
+    assert staff.extra_headers["Message-ID"] == (
+        f"<appointment-request.{row.reference}.staff@{DNS_NAME}>"
+    )
+    assert acknowledgement.extra_headers["Message-ID"] == (
+        f"<appointment-request.{row.reference}.acknowledgement@{DNS_NAME}>"
+    )
+    assert_no_personal_data(staff.extra_headers["Message-ID"])
+    # The header reaches the wire as it is, once.
+    assert str(again.message()).count("Message-ID:") == 1
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -66,6 +67,17 @@ def _context(appointment):
     }
 
 
+def message_id(appointment, kind):
+    """The same Message-ID every time an email of ``kind`` is sent for ``appointment``.
+
+    Delivery is at least once: a worker killed between the mail server's acceptance and the
+    row's update, or a server that accepts after the client gave up, sends an email again on
+    retry. The copy then carries the same reference and the same Message-ID, which mail
+    servers and clients use to recognise (and many to drop) a duplicate. It names the
+    reference only, never the patient."""
+    return f"<appointment-request.{appointment.reference}.{kind}@{DNS_NAME}>"
+
+
 def _staff_message(appointment):
     from_email = conf.APPOINTMENT_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL
     recipients = appointment.get_recipient_list()
@@ -83,6 +95,7 @@ def _staff_message(appointment):
             to=recipients,
             # The address was validated (no line breaks), so it is safe in a header.
             reply_to=[appointment.email] if conf.APPOINTMENT_EMAIL_INCLUDE_DETAILS else [],
+            headers={"Message-ID": message_id(appointment, "staff")},
         ),
     )
 
@@ -101,6 +114,7 @@ def _acknowledgement_message(appointment):
             ),
             from_email=from_email,
             to=[appointment.email],
+            headers={"Message-ID": message_id(appointment, "acknowledgement")},
         ),
     )
 
