@@ -9,12 +9,14 @@ page. All these responses are ``no-store``: they are personal and must never be 
 What each result means is shared with the JSON face (``appointments/answers.py``).
 """
 
+import logging
 from urllib.parse import unquote_to_bytes
 
 from django.db import DatabaseError, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -26,6 +28,7 @@ from .appointments import answers
 from .appointments.form_state import FormState, set_form_state
 from .appointments.pipeline import Result, resolve_form, submit_appointment_request
 from .appointments.references import normalise_reference
+from .compat import CACHE_ERRORS
 from .conf import conf
 from .i18n import override_page_language
 
@@ -36,6 +39,8 @@ UNREADABLE = _("Your answers were sent in a form the server could not read.")
 # One visitor's errors, thank-you message or problem: never for search engines (the pages also
 # say so in a robots meta tag, through {% seo_meta %}).
 NOINDEX = "noindex"
+
+logger = logging.getLogger(__name__)
 
 
 def _render_page(request, page, block_id, state, status=200):
@@ -65,12 +70,27 @@ def _problem_page(request, answer, page=None):
         },
         status=answer.status,
     )
+    with override_page_language(page):
+        try:
+            response.render()
+        except (DatabaseError, *CACHE_ERRORS) as error:
+            # The site's base template read the database or the cache that failed (Wagtail's
+            # settings context processor, a menu, page URLs): the page saying "try again" must
+            # not need them. Ours tolerates it (contact.request_site); a site's may not.
+            logger.warning(
+                "Problem page rendered without the base template: %s", type(error).__name__
+            )
+            response = HttpResponse(
+                render_to_string(
+                    "wagtail_conditions/appointment_problem_standalone.html",
+                    {"title": answer.title, "message": answer.message},
+                ),
+                status=answer.status,
+            )
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = NOINDEX
     for header, value in answer.headers.items():
         response[header] = value
-    with override_page_language(page):
-        response.render()
     return response
 
 

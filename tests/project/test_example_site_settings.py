@@ -154,3 +154,79 @@ def test_the_supervisor_config_restarts_every_process_whenever_it_exits():
         assert program["autorestart"] == "true"
         assert program["startsecs"] == "0"
         assert int(program["startretries"]) >= 1000
+
+
+UNAVAILABLE_SCRIPT = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.db import OperationalError, connection
+from django.test import Client
+
+def refuse(execute, sql, params, many, context):
+    raise OperationalError("server closed the connection unexpectedly")
+
+from django.test import override_settings
+
+# No collectstatic here: static URLs without the manifest it would write (as in production
+# once deployed).
+override_settings(STORAGES={
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}).enable()
+client = Client(raise_request_exception=False, HTTP_HOST="clinic.example")
+form = "page=3&block=b&token=t&name=Ann&email=ann%40example.com&consent=on"
+body = json.dumps({"page": 3, "block": "b", "token": "t", "name": "Ann", "consent": True})
+answers = {}
+with connection.execute_wrapper(refuse):
+    for face, path, data, content_type in [
+        ("html", "/appointments/submit/", form, "application/x-www-form-urlencoded"),
+        ("json", "/api/appointments/", body, "application/json"),
+        ("v3", "/api/v3/appointments/", body, "application/json"),
+    ]:
+        response = client.post(path, data, content_type=content_type, secure=True)
+        answers[face] = {
+            "status": response.status_code,
+            "type": response["Content-Type"],
+            "body": response.content.decode(),
+            "retry_after": response.get("Retry-After"),
+        }
+answers["base_template"] = settings.WAGTAIL_CONDITIONS["BASE_TEMPLATE"]
+print(json.dumps(answers))
+"""
+
+
+def test_the_503_page_needs_no_database_through_the_example_sites_base_template(tmp_path):
+    """Every query refused, as a dead database refuses them: the example site's base template
+    reads the clinic settings through Wagtail's settings context processor and its menu, so
+    the "try again" page falls back to a template that reads nothing. Never a 500."""
+    from wagtail_conditions.compat import HAS_API_V3
+
+    result = subprocess.run(
+        [sys.executable, "-c", UNAVAILABLE_SCRIPT],
+        cwd=EXAMPLE_SITE,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)},
+            **PRODUCTION_ENV,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "DJANGO_SETTINGS_MODULE": "example_site.settings.production",
+            "PYTHONPATH": os.pathsep.join([str(EXAMPLE_SITE), str(EXAMPLE_SITE.parent)]),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers["base_template"] == "base.html"
+
+    html = answers["html"]
+    assert (html["status"], html["retry_after"]) == (503, "60"), html["body"][:2000]
+    assert html["type"].startswith("text/html")
+    assert "<h1>Please try again shortly</h1>" in html["body"]
+    assert "We could not save your request just now." in html["body"]
+    assert 'lang="en"' in html["body"] and "<main" in html["body"]
+    for face in ["json", "v3"] if HAS_API_V3 else ["json"]:
+        answer = answers[face]
+        assert (answer["status"], answer["type"]) == (503, "application/problem+json"), answer
+        assert json.loads(answer["body"])["status"] == 503
