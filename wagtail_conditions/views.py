@@ -12,7 +12,7 @@ What each result means is shared with the JSON face (``appointments/answers.py``
 import logging
 from urllib.parse import unquote_to_bytes
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, transaction
 from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
@@ -73,7 +73,7 @@ def _problem_page(request, answer, page=None):
     with override_page_language(page):
         try:
             response.render()
-        except (DatabaseError, *CACHE_ERRORS) as error:
+        except (DatabaseError, InterfaceError, *CACHE_ERRORS) as error:
             # The site's base template read the database or the cache that failed (Wagtail's
             # settings context processor, a menu, page URLs): the page saying "try again" must
             # not need them. Ours tolerates it (contact.request_site); a site's may not.
