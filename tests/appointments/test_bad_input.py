@@ -1,5 +1,7 @@
 """
-The catalogue of hostile, broken and unusual input to the HTML appointment form.
+The catalogue of hostile, broken and unusual input to the HTML appointment form; the cases of
+the text rules (what counts as a name, as text, as a public email domain) also run on the JSON
+faces, which must give the same field error.
 
 Every case states its exact status. Every rejected case also proves that nothing was stored
 and no email went out (on-commit callbacks are executed, so a stored row would have mailed).
@@ -18,10 +20,12 @@ import pytest
 from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import PageViewRestriction
 
+from tests.builders.api import error, json_body, problem
 from tests.builders.appointments import (
     FORM_ID,
     OTHER_FORM_ID,
@@ -31,6 +35,7 @@ from tests.builders.appointments import (
     submit_url,
 )
 from wagtail_conditions.appointments.tokens import TOKEN_SALT, make_form_token
+from wagtail_conditions.compat import HAS_API_V3
 from wagtail_conditions.models import AppointmentRequest
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +65,7 @@ class FieldCase:
     field: str
     message: str
     all_required: bool = False  # sent to the form whose editor made every question required
+    code: str = ""  # the error's code (its "type" in JSON); a case with one runs there too
 
 
 LONG_EMAIL = "a" * 60 + "@" + "b" * 60 + "." + "c" * 60 + "." + "d" * 60 + ".example.com"
@@ -72,6 +78,11 @@ BAD_PHONE = "Enter a phone number using digits, spaces and an optional leading +
 BAD_DATE = "Enter a real date in the format YYYY-MM-DD."
 PAST_DATE = "Choose today or a date in the future."
 NO_CONSENT = "Tick the box to agree before sending your request."
+NO_LETTERS = "Enter your name using letters."
+NOT_TEXT = "Remove the characters that are not standard text from this answer."
+NOT_PUBLIC = "Enter an email address with a public domain, like name@example.com."
+NO_NAME = "Enter your full name."
+NO_REASON = "Tell us briefly why you would like an appointment."
 ALL_REQUIRED = True  # see FieldCase.all_required
 
 
@@ -239,6 +250,185 @@ FIELD_CASES = [
         ALL_REQUIRED,
     ),
 ]
+
+# The text rules, each on the HTML face (above) and both JSON faces (below).
+TEXT_RULE_CASES = [
+    # A name needs a letter or a digit: marks, emoji or punctuation alone name no one.
+    FieldCase(
+        "name-only-combining-marks", {"name": "\u0301\u0301"}, "name", NO_LETTERS, code="no_letters"
+    ),
+    FieldCase("name-only-emoji", {"name": "😀 👍"}, "name", NO_LETTERS, code="no_letters"),
+    FieldCase("name-only-punctuation", {"name": "-- . --"}, "name", NO_LETTERS, code="no_letters"),
+    # A Hangul filler is a letter by category (Lo) but draws nothing.
+    FieldCase(
+        "name-hangul-filler-and-mark",
+        {"name": "\u3164\u0301"},
+        "name",
+        NO_LETTERS,
+        code="no_letters",
+    ),
+    # Characters that draw nothing on their own: the answer looks empty, so it is missing.
+    FieldCase("name-only-hangul-filler", {"name": "\u3164"}, "name", NO_NAME, code="required"),
+    FieldCase(
+        "name-only-halfwidth-hangul-filler",
+        {"name": "\uffa0 \uffa0"},
+        "name",
+        NO_NAME,
+        code="required",
+    ),
+    FieldCase(
+        "name-only-hangul-jamo-fillers", {"name": "\u115f\u1160"}, "name", NO_NAME, code="required"
+    ),
+    FieldCase(
+        "name-only-braille-blank", {"name": "\u2800\u2800"}, "name", NO_NAME, code="required"
+    ),
+    FieldCase(
+        "name-only-variation-selectors", {"name": "\ufe0f\ufe0e"}, "name", NO_NAME, code="required"
+    ),
+    FieldCase(
+        "name-only-ideographic-variation-selector",
+        {"name": "\U000e0100"},
+        "name",
+        NO_NAME,
+        code="required",
+    ),
+    FieldCase(
+        "reason-only-hangul-fillers",
+        {"reason": "\u3164\r\n\u3164"},
+        "reason",
+        NO_REASON,
+        ALL_REQUIRED,
+        code="required",
+    ),
+    # Private-use characters and non-characters are not text, in any answer.
+    FieldCase("private-use-in-name", {"name": "Ann \ue000"}, "name", NOT_TEXT, code="not_text"),
+    FieldCase("only-private-use-name", {"name": "\uf8ff"}, "name", NOT_TEXT, code="not_text"),
+    FieldCase(
+        "plane-15-private-use-name", {"name": "\U000f0000"}, "name", NOT_TEXT, code="not_text"
+    ),
+    FieldCase(
+        "plane-16-private-use-in-name",
+        {"name": "Ann \U0010fffd"},
+        "name",
+        NOT_TEXT,
+        code="not_text",
+    ),
+    FieldCase("non-character-fdd0-name", {"name": "\ufdd0"}, "name", NOT_TEXT, code="not_text"),
+    FieldCase(
+        "non-character-fdef-in-name", {"name": "Ann\ufdef"}, "name", NOT_TEXT, code="not_text"
+    ),
+    FieldCase("non-character-fffe-name", {"name": "\ufffe"}, "name", NOT_TEXT, code="not_text"),
+    FieldCase(
+        "non-character-ffff-in-name", {"name": "Ann\uffff"}, "name", NOT_TEXT, code="not_text"
+    ),
+    FieldCase(
+        "non-character-1fffe-name", {"name": "\U0001fffe"}, "name", NOT_TEXT, code="not_text"
+    ),
+    FieldCase(
+        "non-character-10ffff-in-name",
+        {"name": "Ann \U0010ffff"},
+        "name",
+        NOT_TEXT,
+        code="not_text",
+    ),
+    FieldCase(
+        "private-use-in-phone", {"phone": "020 7946 0000\ue000"}, "phone", NOT_TEXT, code="not_text"
+    ),
+    FieldCase(
+        "non-character-in-phone",
+        {"phone": "\ufffe020 7946 0000"},
+        "phone",
+        NOT_TEXT,
+        code="not_text",
+    ),
+    FieldCase(
+        "private-use-in-reason", {"reason": "Back pain \uf8ff"}, "reason", NOT_TEXT, code="not_text"
+    ),
+    FieldCase(
+        "non-character-in-reason",
+        {"reason": "Back\U0001ffff pain\r\nat night"},
+        "reason",
+        NOT_TEXT,
+        code="not_text",
+    ),
+    FieldCase(
+        "private-use-in-email-domain",
+        {"email": "ann@\ue000.example.com"},
+        "email",
+        NOT_TEXT,
+        code="not_text",
+    ),
+    FieldCase(
+        "non-character-in-email-domain",
+        {"email": "ann@exa\ufdd0mple.com"},
+        "email",
+        NOT_TEXT,
+        code="not_text",
+    ),
+    # An email domain must be a public hostname.
+    FieldCase(
+        "email-at-localhost", {"email": "ann@localhost"}, "email", NOT_PUBLIC, code="public_domain"
+    ),
+    FieldCase(
+        "email-at-localhost-upper-case",
+        {"email": "ann@LOCALHOST"},
+        "email",
+        NOT_PUBLIC,
+        code="public_domain",
+    ),
+    FieldCase(
+        "email-at-ipv4-loopback",
+        {"email": "ann@[127.0.0.1]"},
+        "email",
+        NOT_PUBLIC,
+        code="public_domain",
+    ),
+    FieldCase(
+        "email-at-public-ipv4",
+        {"email": "ann@[203.0.113.5]"},
+        "email",
+        NOT_PUBLIC,
+        code="public_domain",
+    ),
+    FieldCase(
+        "email-at-ipv6-loopback",
+        {"email": "ann@[IPv6:::1]"},
+        "email",
+        NOT_PUBLIC,
+        code="public_domain",
+    ),
+    FieldCase(
+        "email-at-domain-without-dot",
+        {"email": "ann@intranet"},
+        "email",
+        NOT_PUBLIC,
+        code="public_domain",
+    ),
+    FieldCase(
+        "email-domain-trailing-dot",
+        {"email": "ann@example.com."},
+        "email",
+        BAD_EMAIL,
+        code="invalid",
+    ),
+    FieldCase("email-at-bare-dot", {"email": "ann@."}, "email", BAD_EMAIL, code="invalid"),
+    # Domains Django's pattern takes but its mail could not send to (no IDNA form).
+    FieldCase(
+        "email-domain-with-bidi-override",
+        {"email": f"ann@exa{BIDI}elpm.com"},
+        "email",
+        BAD_EMAIL,
+        code="invalid",
+    ),
+    FieldCase(
+        "email-domain-label-too-long-once-encoded",
+        {"email": "ann@" + "ü" * 60 + ".example"},
+        "email",
+        BAD_EMAIL,
+        code="invalid",
+    ),
+]
+FIELD_CASES += TEXT_RULE_CASES
 CHOICE_FIELDS = {"preferred_time", "patient_status"}
 
 
@@ -278,6 +468,34 @@ def test_invalid_answer_is_a_field_error_on_the_re_rendered_page(form_page, send
         assert f"{field_id}-error" in tag  # aria-describedby
         invalid_inputs = 1
     assert html.count('aria-invalid="true"') == invalid_inputs  # only the field that is wrong
+    assert_nothing_stored_or_sent()
+
+
+# --- 422 on the JSON faces: the text rules give the same field error -----------------------
+
+JSON_FACES = [
+    pytest.param("wagtail_conditions:appointment_api_submit", id="api"),
+    pytest.param(
+        "wagtailapi_v3:wagtail_conditions_appointment_submit",
+        id="api-v3",
+        marks=pytest.mark.skipif(not HAS_API_V3, reason="API v3 is new in Wagtail 8"),
+    ),
+]
+
+
+@pytest.mark.parametrize("url_name", JSON_FACES)
+@pytest.mark.parametrize("case", TEXT_RULE_CASES, ids=lambda case: case.id)
+def test_text_rule_is_the_same_field_error_on_the_json_faces(form_page, send, url_name, case):
+    block_id = OTHER_FORM_ID if case.all_required else FORM_ID
+    body = json_body(form_page, block=block_id, **case.answers)
+
+    response = send("post", reverse(url_name), body, content_type="application/json")
+
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == problem(
+        422, "Validation failed", [error(case.field, case.message, case.code)]
+    )
     assert_nothing_stored_or_sent()
 
 
@@ -327,6 +545,20 @@ ACCEPTED_CASES = [
     ("date-today", {"preferred_date": days_from_today(0)}),
     ("date-last-day-of-window", {"preferred_date": days_from_today(HORIZON_DAYS)}),
 ]
+# What the text rules must let through: letters with emoji, variation selectors or marks.
+TEXT_RULE_ACCEPTED_CASES = [
+    ("emoji-with-variation-selector-name", {"name": "Ann ❤\ufe0f Patient"}),
+    ("family-emoji-after-a-letter-name", {"name": "A 👩\u200d👩\u200d👧"}),
+    ("decomposed-accent-name", {"name": "Zoe\u0308 Patient"}),
+    ("hangul-name", {"name": "김민준"}),
+    ("arabic-digits-name", {"name": "٣"}),
+    ("emoji-with-skin-tone-and-selector-reason", {"reason": "Sore 👍🏽 knee ☺\ufe0f"}),
+    ("hangul-filler-between-letters-name", {"name": "Ann\u3164Patient"}),
+    ("plus-tag-email", {"email": "ann+clinic@example.com"}),
+    ("subdomain-email", {"email": "ann@mail.clinic.example.org"}),
+    ("internationalised-domain-email", {"email": "ann@bücher.example"}),
+]
+ACCEPTED_CASES += TEXT_RULE_ACCEPTED_CASES
 
 
 @pytest.mark.parametrize(
@@ -343,7 +575,29 @@ def test_unusual_valid_answer_is_stored_exactly_as_typed(form_page, send, answer
     staff = mail.outbox[0]
     assert staff.reply_to == []  # no patient address in the headers by default
     assert "\n" not in staff.subject
-    assert set(staff.extra_headers) == set()
+    # The only header added is the Message-ID, which names the reference, never the patient.
+    assert set(staff.extra_headers) == {"Message-ID"}
+    assert row.reference in staff.extra_headers["Message-ID"]
+
+
+@pytest.mark.parametrize("url_name", JSON_FACES)
+@pytest.mark.parametrize(
+    "answers",
+    [a for _id, a in TEXT_RULE_ACCEPTED_CASES],
+    ids=[i for i, _a in TEXT_RULE_ACCEPTED_CASES],
+)
+def test_answer_the_text_rules_allow_is_stored_exactly_from_the_json_faces(
+    form_page, send, url_name, answers
+):
+    body = json_body(form_page, **answers)
+
+    response = send("post", reverse(url_name), body, content_type="application/json")
+
+    assert response.status_code == 201, response.content[:500]
+    row = AppointmentRequest.objects.get()
+    for name, value in answers.items():
+        assert getattr(row, name) == value
+    assert len(mail.outbox) == 2  # staff notification and acknowledgement
 
 
 # --- 303 and held as spam: valid submissions that look like a bot's -----------------------

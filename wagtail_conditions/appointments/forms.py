@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import conf
+from ..validators import PublicEmailValidator
 from .choices import HONEYPOT_FIELD, OPTIONAL_FIELDS, PatientStatus, TimeOfDay
 
 __all__ = ["HONEYPOT_FIELD", "OPTIONAL_FIELDS", "AppointmentRequestForm"]
@@ -28,6 +29,27 @@ _PHONE_RE = re.compile(
 
 # Line and paragraph separators (U+2028, U+2029) break a line as surely as "\n" does.
 _LINE_BREAK_CATEGORIES = {"Cc", "Zl", "Zp"}
+# Characters that draw nothing on their own but are not spaces or format characters: the
+# Hangul fillers (letters by category, Lo), the blank Braille pattern and the variation
+# selectors. An answer made only of them looks empty to the person who typed it.
+_BLANK_LOOKING = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+_VARIATION_SELECTORS = (("\ufe00", "\ufe0f"), ("\U000e0100", "\U000e01ef"))
+
+
+def _is_invisible(char):
+    return (
+        char.isspace()
+        or unicodedata.category(char) == "Cf"
+        or char in _BLANK_LOOKING
+        or any(low <= char <= high for low, high in _VARIATION_SELECTORS)
+    )
+
+
+def _is_non_character(char):
+    # The 66 code points Unicode reserves never to be characters: U+FDD0..U+FDEF and the last
+    # two of every plane (U+FFFE, U+FFFF, U+1FFFE...).
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
 def _reject_invisible(value, *, allow_newlines=False):
@@ -46,22 +68,43 @@ def _reject_invisible(value, *, allow_newlines=False):
             )
 
 
+def _reject_non_text(value):
+    # Private-use characters mean something only to the program that made them (a logo, an
+    # icon font) and non-characters are not text at all: neither reads the same to staff.
+    # Unassigned code points are left alone: they may be the emoji of a newer Unicode.
+    for char in value:
+        if unicodedata.category(char) == "Co" or _is_non_character(char):
+            raise ValidationError(
+                _("Remove the characters that are not standard text from this answer."),
+                code="not_text",
+            )
+
+
 def _blank_if_invisible(value):
-    """"" for text made only of spaces and invisible format characters (zero-width spaces,
-    joiners, BOMs): such an answer says nothing, so "required" applies to it."""
-    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+    """An empty answer for text made only of spaces and characters that draw nothing (zero-width
+    spaces, joiners, BOMs, Hangul fillers, variation selectors): such an answer says nothing, so
+    "required" applies to it."""
+    if all(_is_invisible(char) for char in value):
         return ""
     return value
 
 
+def _has_letter_or_digit(value):
+    return any(
+        unicodedata.category(char)[0] in "LN" and char not in _BLANK_LOOKING for char in value
+    )
+
+
 class PlainTextField(forms.CharField):
-    """A single line of text: no line breaks, control or text-direction characters."""
+    """A single line of text: no line breaks, control or text-direction characters, and
+    nothing that is not text (private-use characters, non-characters)."""
 
     def to_python(self, value):
         # Check before stripping, as StrictEmailField does: "Ann\n" is rejected rather than
         # silently trimmed, so every single-line field follows one rule.
         if isinstance(value, str) and value:
             _reject_invisible(value)
+            _reject_non_text(value)
         return _blank_if_invisible(super().to_python(value))
 
 
@@ -72,6 +115,7 @@ class MultilineTextField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         _reject_invisible(value, allow_newlines=True)
+        _reject_non_text(value)
 
 
 class ConsentCheckboxInput(forms.CheckboxInput):
@@ -90,6 +134,10 @@ class ConsentCheckboxInput(forms.CheckboxInput):
 
 
 class StrictEmailField(forms.EmailField):
+    """One address at a public domain, on one line."""
+
+    default_validators = [PublicEmailValidator()]
+
     def to_python(self, value):
         # Check before stripping, so "a@b.c\nBcc: x" is rejected rather than silently trimmed.
         if isinstance(value, str) and any(
@@ -98,6 +146,9 @@ class StrictEmailField(forms.EmailField):
             raise ValidationError(
                 _("Enter an email address without line breaks."), code="control_character"
             )
+        if isinstance(value, str):
+            # Django's domain check takes any character above U+00A0, private use included.
+            _reject_non_text(value)
         return super().to_python(value)
 
 
@@ -192,6 +243,13 @@ class AppointmentRequestForm(forms.Form):
             self.fields["preferred_date"].widget.attrs.update(
                 {"min": today.isoformat(), "max": horizon.isoformat()}
             )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        # Punctuation, emoji or accents alone are no name staff could greet a patient by.
+        if name and not _has_letter_or_digit(name):
+            raise ValidationError(_("Enter your name using letters."), code="no_letters")
+        return name
 
     def clean_phone(self):
         phone = " ".join(self.cleaned_data["phone"].split())
