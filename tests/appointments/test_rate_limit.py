@@ -228,6 +228,47 @@ def test_one_acknowledgement_per_address_per_interval(
 
 
 @pytest.mark.django_db
+def test_plus_tag_and_case_variants_of_one_address_get_one_acknowledgement(
+    own_form_page, settings, django_capture_on_commit_callbacks
+):
+    configure(settings, APPOINTMENT_ACKNOWLEDGEMENT_INTERVAL=3600)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        own_form_page.post(client_from("203.0.113.96"), reason="First", email="Ann+1@Example.com")
+        own_form_page.post(client_from("203.0.113.97"), reason="Second", email="ann@example.com")
+        own_form_page.post(client_from("203.0.113.98"), reason="Third", email="ANN+2@EXAMPLE.COM")
+        own_form_page.post(client_from("203.0.113.99"), reason="Fourth", email="other@example.com")
+
+    acknowledged = sorted(m.to[0] for m in mail.outbox if "We have received" in m.subject)
+    assert acknowledged == ["Ann+1@Example.com", "other@example.com"]
+    assert AppointmentRequest.objects.count() == 4  # every request is stored all the same
+    unacknowledged = AppointmentRequest.objects.filter(send_acknowledgement=False)
+    assert sorted(unacknowledged.values_list("reason", flat=True)) == ["Second", "Third"]
+
+
+@pytest.mark.parametrize(
+    "address,canonical",
+    [
+        ("Ann+1@Example.com", "ann@example.com"),
+        (" ANN@EXAMPLE.COM ", "ann@example.com"),
+        ("ann+@example.com", "ann@example.com"),
+        ("ann+a+b@example.com", "ann@example.com"),
+        # Dots are kept: only Gmail ignores them, and elsewhere they tell two people apart.
+        ("ann.patient@example.com", "ann.patient@example.com"),
+        ("a.n.n@gmail.com", "a.n.n@gmail.com"),
+        # Nothing before the "+": the whole local part is the name.
+        ("+44@example.com", "+44@example.com"),
+        # The domain as Django's mail sends it, however it was spelt.
+        ("ann@Bücher.Example", "ann@xn--bcher-kva.example"),
+        ("ann@bu\u0308cher.example", "ann@xn--bcher-kva.example"),
+        ("ann@XN--BCHER-KVA.example", "ann@xn--bcher-kva.example"),
+    ],
+)
+def test_canonical_address_is_one_spelling_per_mailbox(address, canonical):
+    assert rate_limit.canonical_address(address) == canonical
+
+
+@pytest.mark.django_db
 def test_acknowledgement_limit_can_be_turned_off(
     own_form_page, settings, django_capture_on_commit_callbacks
 ):

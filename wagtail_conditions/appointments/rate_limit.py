@@ -10,6 +10,7 @@ import logging
 
 from django.core.cache import caches
 from django.utils.crypto import salted_hmac
+from django.utils.encoding import punycode
 
 from ..conf import conf
 
@@ -68,8 +69,26 @@ def rate_limit_exceeded(request):
     return count > conf.APPOINTMENT_RATE_LIMIT
 
 
+def canonical_address(email):
+    """
+    One spelling per mailbox, for counting acknowledgements: lower case, without a ``+tag``
+    (``Ann+1@Example.com`` is ``ann@example.com``), the domain as Django's mail sends it
+    (Punycode). Dots stay: only Gmail ignores them, and elsewhere ``a.b@`` and ``ab@`` are
+    two people.
+    """
+    local, at, domain = email.strip().lower().rpartition("@")
+    if not at:
+        return domain
+    local = local.split("+", 1)[0] or local  # "+1@example.com": no name before the tag
+    try:
+        domain = punycode(domain)
+    except UnicodeError:  # a label IDNA cannot encode: the lower-cased form will do
+        pass
+    return f"{local}@{domain}"
+
+
 def _ack_key(email):
-    return _hashed_key("appointment-ack", email.strip().lower())
+    return _hashed_key("appointment-ack", canonical_address(email))
 
 
 def acknowledgement_allowed(email):
