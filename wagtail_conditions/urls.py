@@ -9,11 +9,12 @@ app_name = "wagtail_conditions"
 
 urlpatterns = [
     path("appointments/submit/", views.submit_appointment, name="appointment_submit"),
-    path(
-        "api/appointments/",
-        submit_appointment_json,
-        name="appointment_api_submit",
-    ),
+    path("api/appointments/", submit_appointment_json, name="appointment_api_submit"),
+    # The submit URLs also without their trailing slash: otherwise APPEND_SLASH answers a POST
+    # there with a 301 that a client follows with a GET, losing the request (or, under DEBUG,
+    # with a RuntimeError). Unnamed, so reverse() gives the documented spelling.
+    path("appointments/submit", views.submit_appointment),
+    path("api/appointments", submit_appointment_json),
     path(
         "appointments/sent/<int:page_id>/<str:block_id>/",
         views.appointment_sent,

@@ -12,8 +12,9 @@ What each result means is shared with the JSON face (``appointments/answers.py``
 import logging
 from urllib.parse import unquote_to_bytes
 
+from django.core.exceptions import BadRequest, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, InterfaceError, transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -36,6 +37,7 @@ URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 NOT_UTF8 = _("Your answers contain characters that are not valid text (UTF-8).")
 UNREADABLE = _("Your answers were sent in a form the server could not read.")
+NO_FILES = _("This form does not accept files.")
 # One visitor's errors, thank-you message or problem: never for search engines (the pages also
 # say so in a robots meta tag, through {% seo_meta %}).
 NOINDEX = "noindex"
@@ -128,10 +130,19 @@ def read_form(request):
         raise answers.Rejected(answers.bad_request(message=UNREADABLE))
     try:
         post, files = request.POST, request.FILES
-    except MultiPartParserError:
+    # A broken multipart body, or a form body declaring a charset other than UTF-8 (Django's
+    # BadRequest): without this, Django's bare 400.
+    except (MultiPartParserError, BadRequest):
         raise answers.Rejected(answers.bad_request(message=UNREADABLE)) from None
+    # Over Django's DATA_UPLOAD_MAX_NUMBER_FIELDS or _FILES: without these, Django's bare 400.
+    except TooManyFilesSent:
+        raise answers.Rejected(answers.bad_request(message=NO_FILES)) from None
+    except TooManyFieldsSent:
+        raise answers.Rejected(answers.TOO_MANY_FIELDS) from None
     if files:
-        raise answers.Rejected(answers.bad_request(message=_("This form does not accept files.")))
+        raise answers.Rejected(answers.bad_request(message=NO_FILES))
+    if any(len(values) > 1 for _key, values in post.lists()):
+        raise answers.Rejected(answers.REPEATED_FIELDS)
     data = {key: post.get(key) for key in post}
     if content_type == MULTIPART and any("\ufffd" in value for value in data.values()):
         # Multipart fields arrive already decoded, with U+FFFD for broken bytes.
@@ -193,6 +204,6 @@ def appointment_sent(request, page_id, block_id):
     except DatabaseError:
         return _problem_page(request, answers.answer_for(Result.UNAVAILABLE))
     if page is None:
-        raise Http404
+        return _problem_page(request, answers.SENT_PAGE_NOT_FOUND)
     reference = normalise_reference(request.GET.get("reference", "")) or ""
     return _render_page(request, page, block_id, FormState(sent=True, reference=reference))

@@ -987,7 +987,7 @@ def test_raw_non_utf8_bytes_in_a_form_encoded_body_are_400(form_page, send):
 
 
 def test_invalid_utf8_in_a_multipart_answer_is_400(form_page, send):
-    fields = {**form_page.payload(), "name": "Ann"}
+    fields = {**form_page.payload(), "name": "Ann", "reason": None}  # the bad part's answer
     parts = [
         f'--b\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
         for key, value in fields.items()

@@ -347,11 +347,14 @@ VALIDATION_ERROR = {
         },
         "loc": {
             "type": "array",
-            "prefixItems": [{"const": "body"}],
+            "prefixItems": [{"enum": ["body", "header"]}],
             "items": {"type": "string"},
             "minItems": 1,
             "maxItems": 2,
-            "description": '`["body", <key>]`, or `["body"]` for the body as a whole.',
+            "description": (
+                '`["body", <key>]`, `["body"]` for the body as a whole, or '
+                '`["header", "Idempotency-Key"]`.'
+            ),
         },
         "msg": {"type": "string", "description": "The message for people."},
     },

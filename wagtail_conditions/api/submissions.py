@@ -10,11 +10,13 @@ token, honeypot and rate limit protect the endpoint.
 """
 
 import json
+import re
 from http import HTTPStatus
 
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from ..appointments import answers
@@ -27,6 +29,9 @@ TEXT_KEYS = {"token", HONEYPOT_FIELD, "block", "name", "email", *OPTIONAL_FIELDS
 ALLOWED_KEYS = TEXT_KEYS | {"page", "consent"}
 IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
+# Printable ASCII, space to "~": what a header value can carry unambiguously (a server hands
+# other bytes over as Latin-1, so the same key could arrive differently through another one).
+IDEMPOTENCY_KEY_PATTERN = "^[ -~]+$"
 
 
 def problem_response(answer, errors=None, **members):
@@ -71,8 +76,24 @@ def _reject_constant(name):
     raise _NotJSONConstant(name)
 
 
-def _error(loc, msg, code):
-    return {"type": code, "loc": ["body", *loc], "msg": str(msg)}
+def _error(loc, msg, code, where="body"):
+    return {"type": code, "loc": [where, *loc], "msg": str(msg)}
+
+
+def _noting_repeated_keys(repeated):
+    """An ``object_pairs_hook`` for ``json.loads``, building objects as it does, that notes
+    in ``repeated`` each key an object is given twice (the parser keeps the last value
+    without a word)."""
+
+    def hook(pairs):
+        obj = {}
+        for key, value in pairs:
+            if key in obj and key not in repeated:
+                repeated.append(key)
+            obj[key] = value
+        return obj
+
+    return hook
 
 
 def _decode(raw):
@@ -83,8 +104,13 @@ def _decode(raw):
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise _rejected(_("The request body is not valid UTF-8.")) from None
+    repeated = []
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_noting_repeated_keys(repeated),
+        )
     except _NotJSONConstant:
         raise _rejected(
             _("The request body is not valid JSON: NaN and Infinity are not JSON numbers.")
@@ -104,16 +130,50 @@ def _decode(raw):
         ) from None
     except RecursionError:
         raise _rejected(_("The request body is not valid JSON: it is nested too deeply.")) from None
+    if repeated:
+        # The keys, quoted as JSON, never their values (personal data).
+        raise _rejected(
+            ngettext(
+                "The request body has the key %(keys)s more than once in an object. Send "
+                "each key once.",
+                "The request body has the keys %(keys)s more than once in an object. Send "
+                "each key once.",
+                len(repeated),
+            )
+            % {"keys": ", ".join(json.dumps(key) for key in repeated)}
+        )
+    return value
+
+
+def _idempotency_key_errors(request):
+    """The ``Idempotency-Key`` header's errors: it is optional, but one that is sent must be
+    1 to ``IDEMPOTENCY_KEY_MAX_LENGTH`` printable ASCII characters. (Cutting a longer key
+    short would make two keys one, and a key that is empty or unreadable into none.)"""
+    if IDEMPOTENCY_HEADER not in request.META:
+        return []
+    key = request.META[IDEMPOTENCY_HEADER]
+    if not key:
+        msg, code = _("Send a key of at least 1 character, or no header."), "string_too_short"
+    elif len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        msg = _("Send a key of at most %(max)s characters.") % {"max": IDEMPOTENCY_KEY_MAX_LENGTH}
+        code = "string_too_long"
+    elif not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
+        msg = _("Use only printable ASCII characters (space to ~) in the key.")
+        code = "string_pattern_mismatch"
+    else:
+        return []
+    return [_error(["Idempotency-Key"], msg, code, where="header")]
 
 
 def parse_body(request):
-    """The submitted object, type-checked; raises ``answers.Rejected`` for anything else."""
+    """The submitted object, type-checked with the ``Idempotency-Key`` header (one 422 lists
+    the errors of both, the header's first); raises ``answers.Rejected`` for anything else."""
     answers.check_body(request, ("application/json",), answers.NOT_JSON)
     body = _decode(request.body)
+    errors = _idempotency_key_errors(request)
     if not isinstance(body, dict):
-        raise _invalid([_error([], _("Send a JSON object."), "dict_type")])
+        raise _invalid([*errors, _error([], _("Send a JSON object."), "dict_type")])
 
-    errors = []
     for key in body:
         if key not in ALLOWED_KEYS:
             errors.append(_error([key], _("This field is not accepted."), "extra_forbidden"))
@@ -178,14 +238,14 @@ def submit_appointment_json(request):
     token = data.pop("token", None)
     if body.get("consent") is True:
         data["consent"] = "on"
-    idempotency_key = request.META.get(IDEMPOTENCY_HEADER, "")[:IDEMPOTENCY_KEY_MAX_LENGTH]
+    idempotency_key = request.META.get(IDEMPOTENCY_HEADER)  # checked by parse_body
     outcome = submit_appointment_request(
         data=data,
         request=request,
         page_id=body["page"],
         block_id=block_id,
         token=token,
-        idempotency_key=idempotency_key or None,
+        idempotency_key=idempotency_key,
         reject_unknown_fields=True,
     )
     answer = answers.answer_for(outcome.result)

@@ -29,6 +29,7 @@ from .schemas import (
 )
 from .submissions import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
+    IDEMPOTENCY_KEY_PATTERN,
     PROBLEM_JSON,
     method_not_allowed,
     submit_appointment_json,
@@ -69,7 +70,11 @@ def _problem(status, description, headers=None, **members):
 
 # Keys are ints, as ninja's own (the 201), so that the two merge rather than both appear.
 ERROR_RESPONSES = {
-    400: _problem(400, "The body is not JSON: malformed, empty, not UTF-8, NaN, too deep."),
+    400: _problem(
+        400,
+        "The body is not JSON (malformed, empty, not UTF-8, NaN, too deep), or an object in "
+        "it has a key more than once (`detail` names the keys).",
+    ),
     403: _problem(
         403,
         "The form token is missing, forged, expired, or for another form. The answer carries "
@@ -88,7 +93,8 @@ ERROR_RESPONSES = {
         422,
         "The answers are not acceptable: each error names its key in `loc`. Keys that are "
         "never accepted, and answers to questions the form does not ask, are "
-        "`extra_forbidden`.",
+        "`extra_forbidden`. An `Idempotency-Key` header that is empty, too long or not "
+        'printable ASCII is an error at `["header", "Idempotency-Key"]`.',
         **APPOINTMENT_VALIDATION_PROBLEM_MEMBERS,
     ),
     429: _problem(
@@ -122,11 +128,17 @@ ERROR_RESPONSES = {
                 "in": "header",
                 "required": False,
                 "description": (
-                    "Any string made when the visitor presses the button and reused for every "
-                    "retry of that press: the same key with the same answers answers the first "
-                    "request's receipt, with other answers a 409."
+                    "Any string of printable ASCII made when the visitor presses the button "
+                    "and reused for every retry of that press: the same key with the same "
+                    "answers answers the first request's receipt, with other answers a 409. "
+                    "A key that is empty, longer or of other characters is a 422."
                 ),
-                "schema": {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH},
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH,
+                    "pattern": IDEMPOTENCY_KEY_PATTERN,
+                },
             }
         ],
         "requestBody": {
@@ -152,14 +164,33 @@ def other_methods(request):
     return method_not_allowed()
 
 
+# The operation also without the trailing slash, as the plain endpoint (``urls.py``): there
+# Django's APPEND_SLASH would answer a POST with a 301, or under DEBUG a RuntimeError. Ninja
+# joins a router's prefix and an operation's path with "/", so a path "" under
+# "/appointments/" is still "appointments/": this needs a router of its own, mounted at
+# "/appointments". Not in the document, which gives one spelling.
+slashless_router = Router(tags=["appointments"], auth=None)
+
+
+@slashless_router.api_operation(
+    ["POST", "GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    "",
+    url_name="wagtail_conditions_appointment_submit_without_slash",
+    include_in_schema=False,
+)
+def submit_appointment_without_slash(request):
+    return submit_appointment_json(request)  # a method but POST is its 405 problem
+
+
 _registered = False
 
 
 def register():
-    """Add the router to Wagtail's v3 API, once; called from our AppConfig.ready()."""
+    """Add the routers to Wagtail's v3 API, once; called from our AppConfig.ready()."""
     global _registered
     if not _registered:
         from wagtail.api.v3.api import api
 
         api.add_router("/appointments/", router)
+        api.add_router("/appointments", slashless_router)
         _registered = True

@@ -9,6 +9,7 @@ place means the two faces cannot drift apart on what a result means.
 
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import conf
@@ -107,6 +108,16 @@ UNSUPPORTED_FORM_DATA = Answer(
     415, title=_("Unsupported form data"), message=_("Send this form with the button on its page.")
 )
 NOT_JSON = Answer(415, detail=_("Send the request as application/json."))
+# The thank-you URL of a page or form that is not (or no longer) live and public. It cannot
+# know whether this visitor sent a request, so it says neither that one was nor that none was.
+SENT_PAGE_NOT_FOUND = Answer(
+    404,
+    title=_("Page not found"),
+    message=_(
+        "This page is no longer available: the appointment form it belongs to has been moved "
+        "or removed. Requests already sent from it are not affected."
+    ),
+)
 
 
 def bad_request(*, message="", detail=""):
@@ -116,15 +127,37 @@ def bad_request(*, message="", detail=""):
     )
 
 
+# The HTML form's own 400s. Its fields are one value each (no multiple choice), so a browser
+# sends neither of these: a script or a broken page does, and the last value must not
+# silently win.
+TOO_MANY_FIELDS = bad_request(
+    message=_(
+        "Your answers were sent with more fields than this form has. Send the form again with "
+        "the button on its page."
+    )
+)
+REPEATED_FIELDS = bad_request(
+    message=_(
+        "Your answers were sent twice for the same question. Send the form again with the "
+        "button on its page."
+    )
+)
+
+
 def check_body(request, content_types, unsupported):
     """
     Refuse a body over ``APPOINTMENT_MAX_BODY_BYTES`` (413) or of a content type not in
     ``content_types`` (``unsupported``, a 415), before anything reads it. Returns the content
     type. No Content-Length means no body (RFC 9112), and Django then reads nothing, so the
-    limit cannot be side-stepped.
+    limit cannot be side-stepped. A site whose ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is the smaller
+    gets the same 413 for it, not the bare 400 of the ``RequestDataTooBig`` Django raises
+    when the body is read.
     """
+    limit = conf.APPOINTMENT_MAX_BODY_BYTES
+    if settings.DATA_UPLOAD_MAX_MEMORY_SIZE is not None:
+        limit = min(limit, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > conf.APPOINTMENT_MAX_BODY_BYTES:
+    if not length.isdigit() or int(length) > limit:
         raise Rejected(TOO_LARGE)
     content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
     if content_type not in content_types:
