@@ -30,7 +30,8 @@ DATABASES = {
     )
 }
 if os.environ.get("WAGTAIL_CONDITIONS_TEST_DB_NAME"):
-    # Lets two runs share one PostgreSQL server without sharing a test database.
+    # Lets two runs share one PostgreSQL server without sharing a test database; gives SQLite a
+    # file in place of its in-memory test database (tox env "browser": see tox.ini).
     DATABASES["default"]["TEST"] = {"NAME": os.environ["WAGTAIL_CONDITIONS_TEST_DB_NAME"]}
 
 INSTALLED_APPS = [
