@@ -33,6 +33,19 @@ if os.environ.get("WAGTAIL_CONDITIONS_TEST_DB_NAME"):
     # Lets two runs share one PostgreSQL server without sharing a test database; gives SQLite a
     # file in place of its in-memory test database (tox env "browser": see tox.ini).
     DATABASES["default"]["TEST"] = {"NAME": os.environ["WAGTAIL_CONDITIONS_TEST_DB_NAME"]}
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # The live server's threads on one file: readers never wait for a writer (WAL), a
+        # writer waits for another (a write transaction starts IMMEDIATE, so SQLite never has
+        # to refuse a reader's upgrade at once with "database is locked"), for up to 20 s.
+        DATABASES["default"]["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
+
+# The render cache (on by default) is off for the suite, whose query counts measure rendering;
+# see BASE_SETTINGS in tests/builders/appointments.py for where it is on.
+WAGTAIL_CONDITIONS = {"RENDER_CACHE": False}
 
 INSTALLED_APPS = [
     "wagtail_conditions",
