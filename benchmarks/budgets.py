@@ -6,7 +6,10 @@ BUDGETS = {
     # +1 (13 -> 14): the site's clinic settings, read once per request (Wagtail's cache on the
     # request) by the header, footer, contact card, care levels and the JSON-LD; the JSON-LD's
     # breadcrumb ancestors are the visible breadcrumb's, one query for both.
-    "page render": 14,
+    "page render (cold)": 14,
+    # Served from the render cache: Wagtail's routing (site, the route down the tree, the
+    # specific page, aliases, view restrictions: 7) and the content version (1).
+    "page render (warm)": 8,
     # +2 each on the API (11 -> 13, 10 -> 12, 12 -> 14): the structured_data field's clinic
     # settings and breadcrumb ancestors, one query each for a whole response (the listing stays
     # flat in N).
@@ -15,8 +18,9 @@ BUDGETS = {
     "API v3 detail": 12,
     "appointment POST/FormPage": 10,
     "appointment POST/insert": 10,
-    # +1 (20 -> 21): the thank-you page is the page again, with its clinic settings.
-    "POST + thank-you page/FormPage": 21,
+    # 21 -> 18: the thank-you page is the cached page with the form's section rendered alone
+    # (render once, issue 19); 21 when the page is not in the cache.
+    "POST + thank-you page/FormPage": 18,
     "API v2 listing": 14,
     # Unchanged by the structured data: measured 6 at N = 1, 20 and 50.
     "API v3 listing": 6,

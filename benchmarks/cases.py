@@ -8,11 +8,12 @@ import tempfile
 import time
 import uuid
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -177,6 +178,18 @@ def get(client, url, expect=200):
     return request
 
 
+def uncached(function):
+    """``function`` run with the render cache off."""
+
+    def run():
+        with override_settings(
+            WAGTAIL_CONDITIONS={**settings.WAGTAIL_CONDITIONS, "RENDER_CACHE": False}
+        ):
+            return function()
+
+    return run
+
+
 def pairs(content):
     c = content
     listing = "/api/v2/pages/?child_of={}&fields=*&type={}&limit=20"
@@ -242,7 +255,15 @@ def pairs(content):
         )
 
     result = [
-        ("page render", get(c.client, c.condition.url), get(c.client, c.plain.url)),
+        # Warm: what every view after the first costs, served from the render cache (one
+        # render per content version). Cold: what the first view after a publish costs (the
+        # cache off: the whole page rendered; a miss also stores it).
+        ("page render (warm)", get(c.client, c.condition.url), get(c.client, c.plain.url)),
+        (
+            "page render (cold)",
+            uncached(get(c.client, c.condition.url)),
+            get(c.client, c.plain.url),
+        ),
         (
             "API v2 detail",
             get(c.client, f"/api/v2/pages/{c.condition.pk}/"),

@@ -11,6 +11,9 @@ class WagtailConditionsAppConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
         from .compat import HAS_API_V3
+        from .render_cache import connect_signals
+
+        connect_signals()
 
         if HAS_API_V3:
             from .api.v3_appointments import register

@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site, get_page_models
 
+from . import render_cache
 from .appointments.tasks import notify_appointment_request
 from .conf import SETTING_NAME, conf
 from .models import (
@@ -205,6 +206,50 @@ def check_rate_limit_cache(app_configs, **kwargs):
         ),
         check_id="wagtail_conditions.W003",
     )
+
+
+@register(Tags.caches)
+def check_render_cache(app_configs, **kwargs):
+    """E010: the render cache names a cache alias that is not in CACHES. W008: it keeps
+    nothing (Django's DummyCache) on a site not in DEBUG, so every view renders the page."""
+    if not conf.RENDER_CACHE:
+        return []
+    alias = conf.RENDER_CACHE_ALIAS
+    if alias not in getattr(settings, "CACHES", {}):
+        return [
+            _setting_message(
+                Error,
+                _(
+                    "%(setting)s['RENDER_CACHE_ALIAS'] names the cache %(alias)r, which is "
+                    "not in CACHES."
+                ),
+                _(
+                    "Name one of the aliases in your CACHES setting, or set "
+                    "%(setting)s['RENDER_CACHE'] = False."
+                ),
+                check_id="wagtail_conditions.E010",
+                alias=alias,
+            )
+        ]
+    if settings.DEBUG or not render_cache.is_dummy_cache():
+        return []
+    return [
+        _setting_message(
+            Warning,
+            _(
+                "Condition and therapy pages are rendered once per content version into the "
+                "%(alias)r cache, which is a DummyCache: it keeps nothing, so every view "
+                "renders the whole page again."
+            ),
+            _(
+                "Point %(setting)s['RENDER_CACHE_ALIAS'] at a real cache (Redis in "
+                "production; see the deployment guide), or set %(setting)s['RENDER_CACHE'] = "
+                "False to say you mean it."
+            ),
+            check_id="wagtail_conditions.W008",
+            alias=alias,
+        )
+    ]
 
 
 # Task backends that run a task inside the call that enqueues it, i.e. in the web request.

@@ -62,6 +62,17 @@ DEFAULTS = {
     # the rate-limit cache), so the public form cannot be used to send mail to a stranger
     # over and over. 0 turns the limit off.
     "APPOINTMENT_ACKNOWLEDGEMENT_INTERVAL": 60 * 60,
+    # --- Render once (wagtail_conditions/render_cache.py, docs/performance.md) ---
+    # Whether our pages keep their HTML, rendered once per content version, in a cache and
+    # answer anonymous visitors from it (each form gets a fresh token per response).
+    "RENDER_CACHE": True,
+    # Cache alias holding the rendered pages: a shared one (Redis) in production.
+    "RENDER_CACHE_ALIAS": "default",
+    # Seconds a rendered page is kept. Every change the package knows of (a page published,
+    # unpublished, moved or deleted; a snippet, setting, site, locale, image or document saved
+    # or deleted) starts a new version at once; this bounds how long a page can show data it
+    # cannot see change, such as a host's own model read by the base template.
+    "RENDER_CACHE_TIMEOUT": 600,
     # --- Medical review ---
     # Days after a page's last clinical review that its next review falls due, when the editor
     # leaves "next review due" empty. None: no default (the date stays empty).

@@ -10,6 +10,7 @@ What each result means is shared with the JSON face (``appointments/answers.py``
 """
 
 import logging
+from functools import partial
 from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import BadRequest, TooManyFieldsSent, TooManyFilesSent
@@ -25,10 +26,12 @@ from django.utils.http import parse_header_parameters, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
+from . import render_cache
 from .appointments import answers
 from .appointments.form_state import FormState, set_form_state
 from .appointments.pipeline import Result, resolve_form, submit_appointment_request
 from .appointments.references import normalise_reference
+from .blocks.appointment import find_form_block
 from .compat import CACHE_ERRORS
 from .conf import conf
 from .i18n import override_page_language
@@ -45,13 +48,25 @@ NOINDEX = "noindex"
 logger = logging.getLogger(__name__)
 
 
+def _render_form(request, page, block_id):
+    """The HTML of one form block of ``page``, alone, showing the state set on ``request``."""
+    block, value = find_form_block(page, block_id)
+    return block.render(value, context={"request": request, "page": page, "id": block_id})
+
+
 def _render_page(request, page, block_id, state, status=200):
     set_form_state(request, block_id, state)
     # These views sit outside a site's language prefixes (i18n_patterns): the page is shown in
     # its own language, as its own URL shows it (with Wagtail's localisation on).
     with override_page_language(page):
-        route = page.route(request, [])
-        response = page.serve(request, *route.args, **route.kwargs)
+        # The page as the render cache keeps it, with this form's section rendered for the
+        # visitor; else the whole page rendered again.
+        response = render_cache.serve_with_form_state(
+            page, request, block_id, partial(_render_form, request, page, block_id)
+        )
+        if response is None:
+            route = page.route(request, [])
+            response = page.serve(request, *route.args, **route.kwargs)
         if hasattr(response, "render"):
             response.render()
     response.status_code = status

@@ -32,6 +32,10 @@ BASE_SETTINGS = {
     "APPOINTMENT_MIN_FILL_SECONDS": 0,
     "APPOINTMENT_RATE_LIMIT": 10_000,
     "APPOINTMENT_RECIPIENTS": [STAFF_EMAIL],
+    # Off, as in tests/settings.py: the suite's query counts measure rendering.
+    # tests/pages/test_render_cache.py turns it on, and so do the browser tests (their settings
+    # leave it to its default), so patients' journeys run through cached pages.
+    "RENDER_CACHE": False,
 }
 
 

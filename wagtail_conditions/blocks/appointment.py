@@ -15,11 +15,11 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import StreamField
 from wagtail.models import PageViewRestriction
 
+from .. import render_cache
 from ..appointments.choices import OPTIONAL_FIELDS
 from ..appointments.description import FORM_DESCRIPTION_SCHEMA, describe_form, describe_submit
 from ..appointments.form_state import FormState, get_form_state
 from ..appointments.forms import AppointmentRequestForm
-from ..appointments.tokens import make_form_token
 from ..conf import conf
 from ..validators import parse_email_list
 
@@ -449,9 +449,12 @@ class AppointmentFormBlock(blocks.StructBlock):
                 "sent": state.sent,
                 "reference": state.reference,
                 "notice": state.notice,
-                "token": state.token or make_form_token(page.pk, block_id),
+                "token": state.token or render_cache.form_token(request, page.pk, block_id),
                 "submit_url": reverse("wagtail_conditions:appointment_submit"),
                 "prefix": prefix,
+                # Comments around the section in a page kept by the render cache, where one
+                # visitor's errors or thank-you are put in (render_cache.serve_with_form_state).
+                "region": render_cache.form_region(request, page.pk, block_id),
             }
         )
         if state.sent:

@@ -79,6 +79,9 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
 
     # What the page's structured data describes (see wagtail_conditions/structured_data.py).
     structured_data_type = "condition_index"
+    # The filters and pages kept apart in the render cache (a search, ?q=, is rendered each
+    # time: its words are endless).
+    render_cache_params = ("area", "letter", "page")
 
     intro = intro_field(_("A sentence or two shown above the list of conditions."))
 

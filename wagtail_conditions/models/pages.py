@@ -17,6 +17,8 @@ through ``therapy_links_relation``, a therapy the conditions it treats through
 ``get_condition_link_model()``. The README's "Extending" section shows a host's code.
 """
 
+from functools import partial
+
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
@@ -27,6 +29,7 @@ from wagtail.coreutils import resolve_model_string
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from .. import render_cache
 from ..alternates import SitemapAlternatesMixin
 from ..api.serializers import StructuredDataField
 from ..blocks import SectionStreamBlock
@@ -114,6 +117,10 @@ class PageBehaviourMixin(SitemapAlternatesMixin):
     fallback of a host's page type that has no template of its own, and their language
     versions in the sitemap."""
 
+    # Query parameters whose values are kept apart in the render cache; a request with any
+    # other parameter is rendered afresh (see wagtail_conditions/render_cache.py).
+    render_cache_params = ()
+
     # Our template for this kind of page. A host's page type renders its own template
     # (``<app_label>/<model_name>.html``, Wagtail's default) when the site has one, else this.
     fallback_template = None
@@ -128,6 +135,10 @@ class PageBehaviourMixin(SitemapAlternatesMixin):
         context = super().get_context(request, *args, **kwargs)
         context["base_template"] = conf.BASE_TEMPLATE
         return context
+
+    def serve(self, request, *args, **kwargs):
+        # Rendered once per content version for anonymous visitors; see render_cache.py.
+        return render_cache.serve(self, request, partial(super().serve, request, *args, **kwargs))
 
 
 class IndexPageMixin(PageBehaviourMixin):

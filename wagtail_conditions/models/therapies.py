@@ -208,6 +208,8 @@ class TherapyIndexPageMixin(IndexPageMixin, models.Model):
 
     # What the page's structured data describes (see wagtail_conditions/structured_data.py).
     structured_data_type = "therapy_index"
+    # The list's pages, kept apart in the render cache.
+    render_cache_params = ("page",)
 
     intro = intro_field(_("A sentence or two shown above the list of therapies."))
 

@@ -25,6 +25,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
+from .. import render_cache
 from ..alternates import default_alternate, get_alternates, page_language_code
 from ..appointments.form_state import REQUEST_ATTRIBUTE
 from ..models.conditions import ConditionPageMixin
@@ -102,6 +103,8 @@ def seo_meta(context):
         "description": description,
         "canonical_url": canonical_url(page, request),
         "noindex": is_noindex(request),
+        # Where a page kept by the render cache gets its noindex tag for one visitor's form.
+        "robots_marker": render_cache.robots_marker(request),
         "site_name": (site.site_name if site else "") or getattr(settings, "WAGTAIL_SITE_NAME", ""),
         "og_type": "article" if isinstance(page, ContentPageMixin) else "website",
         "og_locale": og_locale(),

@@ -1,0 +1,388 @@
+"""Render once per content version (wagtail_conditions/render_cache.py): a page is rendered
+once and served from the cache until something it shows changes; each response carries fresh
+form tokens; what belongs to one visitor is never cached; a cache that fails costs nothing."""
+
+import logging
+import re
+
+import pytest
+from django.core.cache import caches
+from django.core.checks import run_checks
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
+
+from tests.builders.appointments import configure, submit_url
+from tests.builders.i18n import multilingual_site, translate
+from wagtail_conditions import render_cache
+from wagtail_conditions.appointments.tokens import read_form_token
+from wagtail_conditions.models import (
+    ClinicSettings,
+    ConditionPage,
+    ContentVersion,
+    Practitioner,
+    TherapyPage,
+)
+
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+BLOCK = re.compile(r'name="block" value="([^"]+)"')
+
+
+@pytest.fixture
+def condition(demo_condition, settings):
+    configure(settings, RENDER_CACHE=True)
+    # Its own instance: the module's shared one must not carry one test's changes to the next.
+    return ConditionPage.objects.get(pk=demo_condition.pk)
+
+
+def views(client, url):
+    """The response to ``url`` and the number of queries it cost."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response, len(queries)
+
+
+def html(response):
+    return response.content.decode()
+
+
+def publish(page):
+    page.save_revision().publish()
+
+
+def first_therapy(condition):
+    return TherapyPage.objects.get(pk=condition.therapy_links.first().therapy_id)
+
+
+# --- Served once rendered ---------------------------------------------------------------
+
+
+def test_the_second_view_is_served_from_the_cache_with_fresh_tokens(client, condition):
+    first, rendered = views(client, condition.url)
+    second, cached = views(client, condition.url)
+    # The demo page carries every section block and the form; served from the cache it costs
+    # Wagtail's routing and the content version, nothing for its blocks.
+    assert cached < rendered
+    assert second.templates == []  # nothing rendered
+    tokens = [TOKEN.findall(html(response)) for response in (first, second)]
+    assert tokens[0] and len(tokens[0]) == len(tokens[1])
+    assert set(tokens[0]).isdisjoint(tokens[1])  # each response issues its own
+    block_id = BLOCK.search(html(second))[1]
+    for token in tokens[1]:
+        read_form_token(token, page_id=condition.pk, block_id=block_id)
+    assert "wc-token-" not in html(first) + html(second)  # no marker is left
+    # Apart from the tokens, the same page.
+    assert TOKEN.sub("", html(first)) == TOKEN.sub("", html(second))
+
+
+def test_a_cached_hit_costs_a_fixed_number_of_queries(client, condition, django_assert_num_queries):
+    views(client, condition.url)
+    # What Wagtail spends before any page's serve(): the site (1), the route down the tree to
+    # /conditions/muscle-spasms/ and the specific page (4), the aliases on the way and the
+    # view restrictions (2); then the content version (1). The page's blocks, therapies,
+    # reviewer and settings cost nothing.
+    with django_assert_num_queries(8):
+        client.get(condition.url)
+
+
+def test_a_patient_sends_the_form_of_a_cached_page(client, condition):
+    views(client, condition.url)
+    page = html(views(client, condition.url)[0])
+    data = {
+        "page": str(condition.pk),
+        "block": BLOCK.search(page)[1],
+        "token": TOKEN.search(page)[1],
+        "website": "",
+        "name": "Ann Patient",
+        "email": "ann@example.com",
+        "phone": "+44 20 7946 0000",
+        "reason": "Spasms in my calf.",
+        "preferred_time": "morning",
+        "patient_status": "new",
+        "consent": "on",
+    }
+    response = client.post(submit_url(), data)
+    assert response.status_code == 303, html(response)
+    thank_you = client.get(response["Location"])
+    assert thank_you.status_code == 200
+    assert "no-store" in thank_you["Cache-Control"]
+    # The thank-you belongs to one visitor: the next visitor gets the form again.
+    assert "Ann Patient" not in html(client.get(condition.url))
+    assert TOKEN.search(html(client.get(condition.url)))
+
+
+def test_the_setting_turns_it_off(client, condition, settings):
+    configure(settings, RENDER_CACHE=False)
+    views(client, condition.url)
+    again, _ = views(client, condition.url)
+    assert again.templates  # rendered again
+
+
+# --- A new content version on every change a page shows ---------------------------------
+
+
+def test_a_linked_therapy_renamed_shows_on_the_condition_page(client, condition):
+    therapy = first_therapy(condition)
+    assert therapy.title in html(views(client, condition.url)[0])
+    therapy.title = "Cold and warm packs"
+    publish(therapy)
+    assert "Cold and warm packs" in html(views(client, condition.url)[0])
+
+
+def test_a_draft_of_a_linked_therapy_changes_nothing(client, condition):
+    therapy = first_therapy(condition)
+    views(client, condition.url)
+    version = ContentVersion.current()
+    therapy.title = "Not yet published"
+    therapy.save_revision()
+    assert ContentVersion.current() == version
+    response, _ = views(client, condition.url)
+    assert response.templates == []
+    assert "Not yet published" not in html(response)
+
+
+def test_a_linked_therapy_unpublished_leaves_the_condition_page(client, condition):
+    therapy = first_therapy(condition)
+    views(client, condition.url)
+    therapy.unpublish()
+    assert f'href="{therapy.url}"' not in html(views(client, condition.url)[0])
+
+
+def test_a_linked_therapy_moved_is_linked_at_its_new_address(client, condition):
+    therapy = first_therapy(condition)
+    old_url = therapy.url
+    views(client, condition.url)
+    new_parent = condition.get_parent()  # the condition index, as good a parent as any
+    therapy.move(new_parent, pos="last-child")
+    therapy.refresh_from_db()
+    page = html(views(client, condition.url)[0])
+    assert therapy.url != old_url
+    assert f'href="{therapy.url}"' in page
+
+
+def test_the_clinic_phone_changed_shows_at_once(client, condition):
+    views(client, condition.url)
+    clinic = ClinicSettings.for_site(condition.get_site())
+    clinic.phone = "+44 20 7946 0999"
+    clinic.save()
+    assert "7946 0999" in html(views(client, condition.url)[0])
+
+
+def test_a_new_condition_is_listed_by_its_index(client, condition):
+    index = condition.get_parent().specific
+    views(client, index.url)
+    index.add_child(
+        instance=ConditionPage(title="Tennis elbow", slug="tennis-elbow", summary="Elbow pain.")
+    )
+    assert "Tennis elbow" in html(views(client, index.url)[0])
+
+
+def test_each_filter_of_an_index_is_kept_apart_and_a_search_is_never_kept(client, condition):
+    index = condition.get_parent().specific
+    all_letters, _ = views(client, index.url)
+    letter_m, _ = views(client, index.url + "?letter=M")
+    assert html(all_letters) != html(letter_m)
+    assert views(client, index.url + "?letter=M")[0].templates == []  # cached
+    assert views(client, index.url + "?q=spasm")[0].templates  # rendered
+    assert views(client, index.url + "?q=spasm")[0].templates  # and rendered again
+    assert views(client, index.url + "?utm_source=mail")[0].templates  # undeclared: rendered
+
+
+def test_a_reviewer_renamed_shows_on_the_page(client, condition):
+    reviewer = Practitioner.objects.create(name="Dr Ana Ruiz", credentials="DC")
+    condition.reviewed_by = reviewer
+    publish(condition)
+    assert "Dr Ana Ruiz" in html(views(client, condition.url)[0])
+    reviewer.name = "Dr Ana Ruiz-Vega"
+    reviewer.save()
+    assert "Dr Ana Ruiz-Vega" in html(views(client, condition.url)[0])
+
+
+def test_the_form_blocks_settings_changed_show_at_once(client, condition):
+    views(client, condition.url)
+    page = ConditionPage.objects.get(pk=condition.pk)
+    (form,) = [c for c in page.approach_benefits if c.block_type == "appointment_form"]
+    form.value["button_label"] = "Ask for a visit"
+    publish(page)
+    assert "Ask for a visit" in html(views(client, condition.url)[0])
+
+
+def test_a_published_translation_shows_in_the_language_links(client, condition):
+    with multilingual_site():
+        assert 'hreflang="es"' not in html(views(client, condition.url)[0])
+        spanish = translate(condition, "es", title="Espasmos musculares", slug="espasmos")
+        page = html(views(client, condition.url)[0])
+        assert 'hreflang="es"' in page
+        assert spanish.url in page
+
+
+def test_a_change_outside_what_the_package_sees_is_picked_up_after_new_content_version(
+    client, condition
+):
+    views(client, condition.url)
+    TherapyPage.objects.filter(pk=first_therapy(condition).pk).update(title="Renamed in SQL")
+    assert "Renamed in SQL" not in html(views(client, condition.url)[0])  # no signal
+    render_cache.new_content_version()
+    assert "Renamed in SQL" in html(views(client, condition.url)[0])
+
+
+# --- Never cached -----------------------------------------------------------------------
+
+
+def test_a_logged_in_editor_is_never_served_from_the_cache(client, condition, admin_user):
+    views(client, condition.url)
+    client.force_login(admin_user)
+    response, _ = views(client, condition.url)
+    assert response.templates  # rendered for them (a site's base template shows staff more)
+    client.logout()
+    assert views(client, condition.url)[0].templates == []
+
+
+def test_a_private_page_is_never_stored(client, condition):
+    PageViewRestriction.objects.create(
+        page=Page.objects.get(pk=condition.pk),
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="s3cret",
+    )
+    render_cache.new_content_version()
+    cache = caches["default"]
+    key = render_cache.cache_key(condition, client.get(condition.url).wsgi_request)
+    assert cache.get(key) is None
+
+
+def test_an_error_re_render_is_never_cached(client, condition):
+    page = html(views(client, condition.url)[0])
+    data = {
+        "page": str(condition.pk),
+        "block": BLOCK.search(page)[1],
+        "token": TOKEN.search(page)[1],
+        "website": "",
+        "name": "Ann Patient",
+        "email": "not an address",
+        "consent": "on",
+    }
+    errors = client.post(submit_url(), data)
+    assert errors.status_code == 422
+    assert "not an address" in html(errors)
+    assert "not an address" not in html(client.get(condition.url))
+
+
+# --- Faults and checks ------------------------------------------------------------------
+
+
+@pytest.fixture
+def dead_render_cache(settings, condition):
+    """The render cache in a Redis that refuses connections (nothing listens on port 1):
+    Django's own RedisCache, which raises."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+    configure(settings, RENDER_CACHE=True, RENDER_CACHE_ALIAS="pages")
+    render_cache._failing = False
+    yield
+    render_cache._failing = False
+
+
+def test_a_cache_that_is_down_costs_no_page_view_and_is_logged_once(
+    client, condition, dead_render_cache, caplog
+):
+    with caplog.at_level(logging.WARNING, logger="wagtail_conditions.render_cache"):
+        for _ in range(3):
+            response, _ = views(client, condition.url)
+            assert TOKEN.search(html(response))
+            assert "wc-token-" not in html(response)
+    warnings = [r for r in caplog.records if r.name == "wagtail_conditions.render_cache"]
+    assert len(warnings) == 1
+    assert "could not be read" in warnings[0].getMessage()
+    assert "ConnectionError" in warnings[0].getMessage()
+
+
+def test_the_checks_warn_of_a_dummy_cache_in_production(settings):
+    settings.DEBUG = False
+    settings.CACHES = {
+        **settings.CACHES,
+        "nothing": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    configure(settings, RENDER_CACHE=True, RENDER_CACHE_ALIAS="nothing")
+    assert "wagtail_conditions.W008" in {m.id for m in run_checks()}
+    configure(settings, RENDER_CACHE=True, RENDER_CACHE_ALIAS="missing")
+    assert "wagtail_conditions.E010" in {m.id for m in run_checks()}
+    configure(settings, RENDER_CACHE=False, RENDER_CACHE_ALIAS="missing")
+    ids = {m.id for m in run_checks()}
+    assert not ids & {"wagtail_conditions.W008", "wagtail_conditions.E010"}
+
+
+# --- A light thank-you and error page ---------------------------------------------------
+
+
+def sent_form(client, condition, **answers):
+    page = html(views(client, condition.url)[0])
+    data = {
+        "page": str(condition.pk),
+        "block": BLOCK.search(page)[1],
+        "token": TOKEN.search(page)[1],
+        "website": "",
+        "name": "Ann Patient",
+        "email": "ann@example.com",
+        "phone": "+44 20 7946 0000",
+        "reason": "Spasms in my calf.",
+        "preferred_time": "morning",
+        "patient_status": "new",
+        "consent": "on",
+        **answers,
+    }
+    return client.post(submit_url(), data)
+
+
+def test_the_thank_you_is_the_cached_page_with_the_forms_section_replaced(client, condition):
+    uncached_page = html(client.get(condition.url))
+    response = sent_form(client, condition)
+    with CaptureQueriesContext(connection) as queries:
+        thank_you = client.get(response["Location"])
+    page = html(thank_you)
+    assert thank_you.status_code == 200
+    # Not the whole page again: only the form block's templates.
+    rendered = {template.name for template in thank_you.templates}
+    assert {
+        "wagtail_conditions/blocks/appointment_form_block.html",
+        "wagtail_conditions/blocks/appointment_thank_you.html",
+    } <= rendered
+    assert not any(name.endswith(("base.html", "condition_page.html")) for name in rendered)
+    assert len(queries) <= 12, [q["sql"][:80] for q in queries.captured_queries]
+    assert 'role="status"' in page and "Request sent" in page
+    reference = response["Location"].split("reference=")[1].split("#")[0]
+    assert reference in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert thank_you["X-Robots-Tag"] == "noindex"
+    assert "no-store" in thank_you["Cache-Control"]
+    assert "wc-form-" not in page and "wc-robots-" not in page and "wc-token-" not in page
+    # Everything but the form's section is the page as every visitor sees it.
+    head, _form, tail = uncached_page.partition('<section class="wc-appointment"')
+    assert page.startswith(TOKEN.sub("", head).split('<meta name="robots"')[0][:200])
+    assert tail.split("</section>", 1)[1][-500:] in page
+
+
+def test_the_errors_are_put_into_the_cached_page_with_the_answers(client, condition):
+    response = sent_form(client, condition, email="not an address", name="Ann Errorful")
+    page = html(response)
+    assert response.status_code == 422
+    assert "There is a problem" in page and "Ann Errorful" in page
+    assert "wc-form-" not in page and "wc-token-" not in page
+    assert "base.html" not in {t.name.rsplit("/", 1)[-1] for t in response.templates}
+    # The next visitor still gets the empty form.
+    assert "Ann Errorful" not in html(client.get(condition.url))
+
+
+def test_the_thank_you_of_a_page_not_in_the_cache_renders_the_whole_page(client, condition):
+    response = sent_form(client, condition)
+    caches["default"].clear()
+    thank_you = client.get(response["Location"])
+    assert "Request sent" in html(thank_you)
+    assert '<meta name="robots" content="noindex">' in html(thank_you)
+    assert any("base.html" in t.name for t in thank_you.templates)

@@ -1,0 +1,369 @@
+"""
+Render once per content version: our pages keep their HTML in a cache and answer anonymous
+visitors from it, with a fresh form token filled in per response.
+
+What is the same for every visitor of a page (every block, the header and footer, the
+structured data) is rendered once per *content version* and kept in ``RENDER_CACHE_ALIAS``
+(the ``default`` cache unless set). The version is one row in the database
+(``ContentVersion``), moved on by every change that can alter what a public page shows:
+
+- a page published, unpublished, moved, saved or deleted (any page type: a condition lists its
+  therapies, an index its children, the base template a menu);
+- a snippet, a setting (the clinic's phone, the appointment settings), a site or a locale
+  saved or deleted; an image or a document saved or deleted.
+
+Reading it costs one indexed query per request, in the transaction of the change that moves
+it, so every process of a site sees a publish at once whatever its cache backend, and nothing
+in a cache can bring back an older version. The key also holds the page, the site, the
+language, the allowed query parameters, today's date (the form's earliest date), the template
+version and the package version.
+
+Never cached: anything but a GET or HEAD from an anonymous visitor; previews; a response
+showing a visitor's answers, errors or thank-you (``form_state``); a page with a view
+restriction; a response that set a cookie, used a CSRF token or showed flash messages; any
+status but 200; a query string with a parameter the page does not declare in
+``render_cache_params``.
+
+Tokens: with the cache on, the appointment block renders a marker instead of a token; each
+response, cached or not, gets the markers replaced by tokens issued at that moment, so a
+cached page never hands out an old token and the minimum fill time counts from the response.
+
+Faults: a cache that raises is a miss (the page is rendered and served as if uncached, the
+failure logged once until the cache answers again); a cache that hangs is bounded by its
+client's socket timeout (``FailSoftRedisCache`` then stops asking for a few seconds).
+"""
+
+import hashlib
+import logging
+import re
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from wagtail.models import Site
+
+from . import __version__
+from .appointments.form_state import REQUEST_ATTRIBUTE
+from .appointments.tokens import make_form_token
+from .compat import CACHE_ERRORS
+from .conf import conf
+
+logger = logging.getLogger(__name__)
+
+# Bump when a change to our templates must not be served from pages cached before it.
+TEMPLATE_VERSION = 1
+# Set on a request while its page renders for the cache: the form block renders markers.
+RENDERING_ATTRIBUTE = "_wagtail_conditions_render_cache"
+# Longest query-parameter value that is cached (longer ones are rendered each time).
+MAX_PARAM_LENGTH = 100
+# Headers of the rendered response kept with its HTML.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
+
+_failing = False
+
+
+def _marker_secret():
+    # Derived from SECRET_KEY: the same in every process of a site, unknown to editors, so
+    # text typed into a page can never be mistaken for a marker.
+    return salted_hmac("wagtail_conditions.render_cache", "token-marker").hexdigest()[:16]
+
+
+def token_marker(page_id, block_id):
+    return f"wc-token-{_marker_secret()}-{int(page_id)}-{block_id}"
+
+
+def form_token(request, page_id, block_id):
+    """What the form block puts in its token field: a marker while the page is rendered for
+    the cache, a token otherwise."""
+    if request is not None and getattr(request, RENDERING_ATTRIBUTE, False):
+        return token_marker(page_id, block_id)
+    return make_form_token(page_id, block_id)
+
+
+def form_region(request, page_id, block_id):
+    """The name of the comments around a form's section in a page rendered for the cache
+    (the block's template writes them), or "" when the page is not rendered for it."""
+    if request is not None and getattr(request, RENDERING_ATTRIBUTE, False):
+        return f"wc-form-{_marker_secret()}-{int(page_id)}-{block_id}"
+    return ""
+
+
+def robots_marker(request):
+    """Where a page rendered for the cache may carry a robots ``noindex`` meta tag ({%
+    seo_meta %} writes it): filled in for a response showing one visitor's form state."""
+    if request is not None and getattr(request, RENDERING_ATTRIBUTE, False):
+        return f"wc-robots-{_marker_secret()}"
+    return ""
+
+
+def fill_tokens(content):
+    """``content`` (bytes) with every token marker replaced by a token issued now, and the
+    other markers of a page rendered for the cache removed."""
+    secret = _marker_secret().encode()
+    tokens = re.compile(rb"wc-token-" + secret + rb"-(\d+)-([\w-]{1,64})")
+    content = tokens.sub(
+        lambda match: make_form_token(int(match[1]), match[2].decode()).encode(), content
+    )
+    return re.sub(
+        rb"<!--/?wc-(?:form|robots)-" + secret + rb"(?:-\d+-[\w-]{1,64})?-->", b"", content
+    )
+
+
+def _cache():
+    return caches[conf.RENDER_CACHE_ALIAS]
+
+
+def _report(error, action):
+    global _failing
+    if not _failing:
+        logger.warning(
+            "Render cache %r could not %s (%s); pages are rendered uncached until it answers",
+            conf.RENDER_CACHE_ALIAS,
+            action,
+            type(error).__name__,
+        )
+    _failing = True
+
+
+def _recovered():
+    global _failing
+    if _failing:
+        logger.info("Render cache %r answers again", conf.RENDER_CACHE_ALIAS)
+    _failing = False
+
+
+def is_cacheable_request(page, request):
+    """Whether ``request`` for ``page`` may be answered from, and stored in, the cache."""
+    if not conf.RENDER_CACHE or request.method not in ("GET", "HEAD"):
+        return False
+    if getattr(request, "is_preview", False) or hasattr(request, REQUEST_ATTRIBUTE):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False  # Wagtail's user bar, and whatever a site shows its staff
+    allowed = set(getattr(page, "render_cache_params", ()))
+    for name, values in request.GET.lists():
+        if name not in allowed or len(values) > 1 or len(values[0]) > MAX_PARAM_LENGTH:
+            return False
+    return True
+
+
+def _content_version_model():
+    # Looked up by name: the models import this module (no import cycle).
+    return apps.get_model("wagtail_conditions", "ContentVersion")
+
+
+def cache_key(page, request, params=None):
+    """The key of ``page`` as ``request`` is shown it; ``params`` (the query's items) default
+    to the request's own."""
+    site = Site.find_for_request(request)  # kept on the request once found
+    parts = [
+        str(_content_version_model().current()),
+        str(page.pk),
+        str(page.locale_id),
+        str(getattr(site, "pk", "")),
+        request.get_host(),
+        "https" if request.is_secure() else "http",
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),
+        repr(sorted(request.GET.items() if params is None else params)),
+        str(TEMPLATE_VERSION),
+        __version__,
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"wagtail_conditions:page:{page.pk}:{digest}"
+
+
+def _may_store(page, request, response):
+    if response.status_code != 200 or response.cookies or response.has_header("Set-Cookie"):
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False  # the page rendered a CSRF token: it belongs to one visitor
+    messages = getattr(request, "_messages", None)
+    if messages is not None and getattr(messages, "used", False):
+        return False
+    return not page.get_view_restrictions().exists()
+
+
+def _answer(entry):
+    content, headers = entry
+    response = HttpResponse(fill_tokens(content))
+    for header, value in headers:
+        response[header] = value
+    return response
+
+
+def serve(page, request, render):
+    """Answer ``request`` for ``page`` from the cache, or with ``render()`` (the page's own
+    ``serve``), keeping what it rendered when it may be kept."""
+    if not is_cacheable_request(page, request):
+        return render()
+    try:
+        key = cache_key(page, request)
+    except Exception:  # noqa: BLE001  (the version's read failed: Django will say why)
+        return render()
+    try:
+        entry = _cache().get(key)
+    except CACHE_ERRORS as error:
+        _report(error, "be read")
+        entry, key = None, None
+    if entry is not None:
+        _recovered()
+        return _answer(entry)
+
+    setattr(request, RENDERING_ATTRIBUTE, True)
+    try:
+        response = render()
+        if hasattr(response, "render"):
+            response.render()
+    finally:
+        delattr(request, RENDERING_ATTRIBUTE)
+    if getattr(response, "streaming", False) or not _may_store(page, request, response):
+        if not getattr(response, "streaming", False):
+            response.content = fill_tokens(response.content)
+        return response
+    headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+    entry = (response.content, headers)
+    if key is not None:
+        try:
+            _cache().set(key, entry, conf.RENDER_CACHE_TIMEOUT)
+        except CACHE_ERRORS as error:
+            _report(error, "be written")
+        else:
+            _recovered()
+    return _answer(entry)
+
+
+def serve_with_form_state(page, request, block_id, render_form):
+    """The page with one form showing one visitor's state (its errors or its thank-you), made
+    from the page's cached HTML: the form's section replaced by ``render_form()`` (its HTML,
+    rendered alone) and a robots ``noindex`` tag added. None when the page is not in the cache
+    (the caller renders the whole page then) or may not be served from it. Never stored."""
+    if not conf.RENDER_CACHE:
+        return None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return None
+    try:
+        key = cache_key(page, request, params=())
+        entry = _cache().get(key)
+    except CACHE_ERRORS as error:
+        _report(error, "be read")
+        return None
+    except DatabaseError:
+        return None
+    if entry is None:
+        return None
+    content, headers = entry
+    region = f"wc-form-{_marker_secret()}-{int(page.pk)}-{block_id}".encode()
+    start, end = b"<!--" + region + b"-->", b"<!--/" + region + b"-->"
+    before, found, rest = content.partition(start)
+    _inside, found_end, after = rest.partition(end)
+    if not (found and found_end):
+        return None
+    robots = b"<!--wc-robots-" + _marker_secret().encode() + b"-->"
+    content = before.replace(robots, b'<meta name="robots" content="noindex">', 1)
+    content += render_form().encode() + after
+    return _answer((content, headers))
+
+
+def is_dummy_cache():
+    """Whether the render cache's backend keeps nothing (Django's DummyCache)."""
+    from django.core.cache.backends.dummy import DummyCache
+
+    alias = conf.RENDER_CACHE_ALIAS
+    return alias in settings.CACHES and isinstance(caches[alias], DummyCache)
+
+
+# --- New content versions ------------------------------------------------------------------
+
+# A page saved with only these fields changed a draft (Wagtail's save_revision, locking):
+# nothing a visitor sees.
+DRAFT_FIELDS = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+    }
+)
+
+
+def new_content_version():
+    """Start a new content version: every page cached so far is rendered again on its next
+    view. Called on every change the package can see; call it after a change it cannot (a
+    queryset ``update()``, a host's own model shown by the base template). Runs in the
+    caller's transaction; never raises (a failure is logged)."""
+    try:
+        with transaction.atomic():  # a savepoint: a failure leaves the caller's work intact
+            _content_version_model().bump()
+    except DatabaseError as error:  # e.g. during a host's migrations, before ours ran
+        logger.warning("Could not start a new content version: %s", error)
+
+
+def _shown_model_types():
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+    from wagtail.documents.models import AbstractDocument
+    from wagtail.images.models import AbstractImage
+    from wagtail.models import Locale, Page, Site
+
+    return (
+        Page,
+        Site,
+        Locale,
+        BaseSiteSetting,
+        BaseGenericSetting,
+        AbstractImage,
+        AbstractDocument,
+    )
+
+
+def shows_on_pages(model):
+    """Whether saving or deleting an instance of ``model`` can change a public page."""
+    from wagtail.snippets.models import get_snippet_models
+
+    return issubclass(model, _shown_model_types()) or model in get_snippet_models()
+
+
+def _on_save(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    if raw or not shows_on_pages(sender):
+        return
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+    from wagtail.models import Page
+
+    if isinstance(instance, Page) and update_fields and set(update_fields) <= DRAFT_FIELDS:
+        return
+    if created and isinstance(instance, (BaseSiteSetting, BaseGenericSetting)):
+        # Made with its defaults by the first page that reads it (``for_site``/``load``):
+        # what every page rendered before it already showed.
+        return
+    new_content_version()
+
+
+def _on_delete(sender, instance, **kwargs):
+    if shows_on_pages(sender):
+        new_content_version()
+
+
+def _on_page_change(sender, **kwargs):
+    new_content_version()
+
+
+def connect_signals():
+    """Start a new content version on every change that can alter a public page (apps.ready)."""
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    post_save.connect(_on_save, dispatch_uid="wagtail_conditions_render_cache_save")
+    post_delete.connect(_on_delete, dispatch_uid="wagtail_conditions_render_cache_delete")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(
+            _on_page_change, dispatch_uid=f"wagtail_conditions_render_cache_{id(signal)}"
+        )
