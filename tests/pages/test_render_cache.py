@@ -55,6 +55,26 @@ def first_therapy(condition):
     return TherapyPage.objects.get(pk=condition.therapy_links.first().therapy_id)
 
 
+def sent_form(client, condition, **answers):
+    """The page viewed, then its form sent with ``answers`` over the defaults."""
+    page = html(views(client, condition.url)[0])
+    data = {
+        "page": str(condition.pk),
+        "block": BLOCK.search(page)[1],
+        "token": TOKEN.search(page)[1],
+        "website": "",
+        "name": "Ann Patient",
+        "email": "ann@example.com",
+        "phone": "+44 20 7946 0000",
+        "reason": "Spasms in my calf.",
+        "preferred_time": "morning",
+        "patient_status": "new",
+        "consent": "on",
+        **answers,
+    }
+    return client.post(submit_url(), data)
+
+
 # --- Served once rendered ---------------------------------------------------------------
 
 
@@ -88,21 +108,7 @@ def test_a_cached_hit_costs_a_fixed_number_of_queries(client, condition, django_
 
 def test_a_patient_sends_the_form_of_a_cached_page(client, condition):
     views(client, condition.url)
-    page = html(views(client, condition.url)[0])
-    data = {
-        "page": str(condition.pk),
-        "block": BLOCK.search(page)[1],
-        "token": TOKEN.search(page)[1],
-        "website": "",
-        "name": "Ann Patient",
-        "email": "ann@example.com",
-        "phone": "+44 20 7946 0000",
-        "reason": "Spasms in my calf.",
-        "preferred_time": "morning",
-        "patient_status": "new",
-        "consent": "on",
-    }
-    response = client.post(submit_url(), data)
+    response = sent_form(client, condition)  # its token is the second, cached response's
     assert response.status_code == 303, html(response)
     thank_you = client.get(response["Location"])
     assert thank_you.status_code == 200
@@ -252,17 +258,7 @@ def test_a_private_page_is_never_stored(client, condition):
 
 
 def test_an_error_re_render_is_never_cached(client, condition):
-    page = html(views(client, condition.url)[0])
-    data = {
-        "page": str(condition.pk),
-        "block": BLOCK.search(page)[1],
-        "token": TOKEN.search(page)[1],
-        "website": "",
-        "name": "Ann Patient",
-        "email": "not an address",
-        "consent": "on",
-    }
-    errors = client.post(submit_url(), data)
+    errors = sent_form(client, condition, email="not an address")
     assert errors.status_code == 422
     assert "not an address" in html(errors)
     assert "not an address" not in html(client.get(condition.url))
@@ -319,25 +315,6 @@ def test_the_checks_warn_of_a_dummy_cache_in_production(settings):
 
 
 # --- A light thank-you and error page ---------------------------------------------------
-
-
-def sent_form(client, condition, **answers):
-    page = html(views(client, condition.url)[0])
-    data = {
-        "page": str(condition.pk),
-        "block": BLOCK.search(page)[1],
-        "token": TOKEN.search(page)[1],
-        "website": "",
-        "name": "Ann Patient",
-        "email": "ann@example.com",
-        "phone": "+44 20 7946 0000",
-        "reason": "Spasms in my calf.",
-        "preferred_time": "morning",
-        "patient_status": "new",
-        "consent": "on",
-        **answers,
-    }
-    return client.post(submit_url(), data)
 
 
 def test_the_thank_you_is_the_cached_page_with_the_forms_section_replaced(client, condition):
