@@ -55,7 +55,10 @@ def build(rows):
     html = client.get(condition.url).content.decode()
     article = re.search(r"<article.*?</article>", html, re.S).group(0)
     text = re.sub(r"\s+", " ", strip_tags(re.sub(r"<form.*?</form>", "", article, flags=re.S)))
-    content.plain = home.add_child(
+    # At the condition's depth (under a section, as the condition is under its index), so
+    # both pay the same routing down the tree.
+    section = home.add_child(instance=Page(title="Plain section", slug="plain-section"))
+    content.plain = section.add_child(
         instance=PlainPage(title="Plain", slug="plain", body=f"<p>{text}</p>")
     )
     # Fifty conditions (a listing's page counts) and twenty plain pages (the timed listing's

@@ -10,3 +10,7 @@ WAGTAIL_CONDITIONS = {
 }
 # The API listings' query counts are taken at up to 50 pages (Wagtail's default maximum is 20).
 WAGTAILAPI_LIMIT_MAX = 50
+# Notifications queued for db_worker, as deployed (example_site's production settings, and
+# ``make load``): the POST rows time what a patient's request costs the web worker.
+INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

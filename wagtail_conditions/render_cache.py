@@ -59,6 +59,8 @@ logger = logging.getLogger(__name__)
 TEMPLATE_VERSION = 1
 # Set on a request while its page renders for the cache: the form block renders markers.
 RENDERING_ATTRIBUTE = "_wagtail_conditions_render_cache"
+# The content version read for a request, kept on it.
+VERSION_ATTRIBUTE = "_wagtail_conditions_content_version"
 # Longest query-parameter value that is cached (longer ones are rendered each time).
 MAX_PARAM_LENGTH = 100
 # Headers of the rendered response kept with its HTML.
@@ -158,12 +160,21 @@ def _content_version_model():
     return apps.get_model("wagtail_conditions", "ContentVersion")
 
 
+def _current_version(request):
+    # Read once per request (the thank-you view may ask for two keys).
+    version = getattr(request, VERSION_ATTRIBUTE, None)
+    if version is None:
+        version = _content_version_model().current()
+        setattr(request, VERSION_ATTRIBUTE, version)
+    return version
+
+
 def cache_key(page, request, params=None):
     """The key of ``page`` as ``request`` is shown it; ``params`` (the query's items) default
     to the request's own."""
     site = Site.find_for_request(request)  # kept on the request once found
     parts = [
-        str(_content_version_model().current()),
+        str(_current_version(request)),
         str(page.pk),
         str(page.locale_id),
         str(getattr(site, "pk", "")),
@@ -239,15 +250,64 @@ def serve(page, request, render):
     return _answer(entry)
 
 
-def serve_with_form_state(page, request, block_id, render_form):
+def reference_marker():
+    """What a thank-you page kept in the cache shows in place of the request's reference."""
+    return f"WC-REF-{_marker_secret().upper()}"
+
+
+def _is_staff_request(request):
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
+def _thank_you_key(request, page_id, block_id, language):
+    # No page needed: the thank-you view answers from it before looking the page up. A page
+    # unpublished, moved, deleted or made private starts a new content version.
+    parts = [
+        str(_current_version(request)),
+        str(int(page_id)),
+        block_id,
+        request.get_host(),
+        "https" if request.is_secure() else "http",
+        language or "",
+        timezone.localdate().isoformat(),
+        str(TEMPLATE_VERSION),
+        __version__,
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"wagtail_conditions:sent:{int(page_id)}:{digest}"
+
+
+def thank_you_from_cache(request, page_id, block_id, reference):
+    """The thank-you page of one form as ``serve_with_form_state`` kept it, showing
+    ``reference`` (canonical: letters, digits and hyphens), or None when it is not kept (the
+    caller looks the page up and makes it). Costs the content version's query and one read."""
+    if not conf.RENDER_CACHE or not reference or _is_staff_request(request):
+        return None
+    try:
+        key = _thank_you_key(request, page_id, block_id, translation.get_language())
+        entry = _cache().get(key)
+    except CACHE_ERRORS as error:
+        _report(error, "be read")
+        return None
+    except (DatabaseError, TypeError, ValueError, OverflowError):  # the view says why
+        return None
+    if entry is None:
+        return None
+    content, headers = entry
+    return _answer((content.replace(reference_marker().encode(), reference.encode()), headers))
+
+
+def serve_with_form_state(page, request, block_id, render_form, reference="", language=None):
     """The page with one form showing one visitor's state (its errors or its thank-you), made
     from the page's cached HTML: the form's section replaced by ``render_form()`` (its HTML,
     rendered alone) and a robots ``noindex`` tag added. None when the page is not in the cache
-    (the caller renders the whole page then) or may not be served from it. Never stored."""
-    if not conf.RENDER_CACHE:
-        return None
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    (the caller renders the whole page then) or may not be served from it.
+
+    With ``reference``, ``render_form()`` shows ``reference_marker()`` in its place: the
+    result is kept for ``thank_you_from_cache`` (keyed by the request's ``language`` before
+    the page's was activated) and answered with the reference filled in."""
+    if not conf.RENDER_CACHE or _is_staff_request(request):
         return None
     try:
         key = cache_key(page, request, params=())
@@ -268,8 +328,21 @@ def serve_with_form_state(page, request, block_id, render_form):
         return None
     robots = b"<!--wc-robots-" + _marker_secret().encode() + b"-->"
     content = before.replace(robots, b'<meta name="robots" content="noindex">', 1)
-    content += render_form().encode() + after
-    return _answer((content, headers))
+    form = render_form().encode()
+    content += form + after
+    if not reference:
+        return _answer((content, headers))
+    marker = reference_marker().encode()
+    if marker not in form:
+        return None  # a site's thank-you template that changes the reference: render it all
+    try:
+        key = _thank_you_key(request, page.pk, block_id, language)
+        _cache().set(key, (content, headers), conf.RENDER_CACHE_TIMEOUT)
+    except CACHE_ERRORS as error:
+        _report(error, "be written")
+    except DatabaseError:
+        pass
+    return _answer((content.replace(marker, reference.encode()), headers))
 
 
 def is_dummy_cache():
@@ -313,10 +386,11 @@ def _shown_model_types():
     from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
     from wagtail.documents.models import AbstractDocument
     from wagtail.images.models import AbstractImage
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import BaseViewRestriction, Locale, Page, Site
 
     return (
         Page,
+        BaseViewRestriction,  # a page or collection made private, or public again
         Site,
         Locale,
         BaseSiteSetting,

@@ -1,7 +1,7 @@
 """
 The public HTML face of the appointment pipeline: a plain form POST, no JavaScript needed.
 
-Success redirects (POST/redirect/GET) to a thank-you view that re-renders the page with the
+Success redirects (POST/redirect/GET) to a thank-you view that shows the page with the
 right form showing its message and the request's reference. Errors, and a token that has
 expired, re-render the page with the visitor's answers, an error summary and a fresh token.
 The form posts to its own anchor, so the browser lands on the summary, not the top of the
@@ -10,6 +10,7 @@ What each result means is shared with the JSON face (``appointments/answers.py``
 """
 
 import logging
+from dataclasses import replace
 from functools import partial
 from urllib.parse import unquote_to_bytes
 
@@ -21,6 +22,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import parse_header_parameters, urlencode
 from django.utils.translation import gettext_lazy as _
@@ -55,21 +57,39 @@ def _render_form(request, page, block_id):
 
 
 def _render_page(request, page, block_id, state, status=200):
-    set_form_state(request, block_id, state)
+    # A thank-you made from the cached page shows a marker for the reference, so that it can
+    # be kept for the next request's (render_cache.thank_you_from_cache).
+    reference = state.reference if state.sent else ""
+    if reference:
+        set_form_state(request, block_id, replace(state, reference=render_cache.reference_marker()))
+    else:
+        set_form_state(request, block_id, state)
+    language = translation.get_language()
     # These views sit outside a site's language prefixes (i18n_patterns): the page is shown in
     # its own language, as its own URL shows it (with Wagtail's localisation on).
     with override_page_language(page):
         # The page as the render cache keeps it, with this form's section rendered for the
         # visitor; else the whole page rendered again.
         response = render_cache.serve_with_form_state(
-            page, request, block_id, partial(_render_form, request, page, block_id)
+            page,
+            request,
+            block_id,
+            partial(_render_form, request, page, block_id),
+            reference=reference,
+            language=language,
         )
         if response is None:
+            set_form_state(request, block_id, state)
             route = page.route(request, [])
             response = page.serve(request, *route.args, **route.kwargs)
         if hasattr(response, "render"):
             response.render()
     response.status_code = status
+    return _private(response)
+
+
+def _private(response):
+    """``response`` (one visitor's errors or thank-you) marked never to be cached or indexed."""
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = NOINDEX
     return response
@@ -213,12 +233,16 @@ def _redirect_to_thank_you(outcome, block_id):
 
 
 def appointment_sent(request, page_id, block_id):
-    """The page again, with the form that was used showing its thank-you message."""
+    """The page again, with the form that was used showing its thank-you message: kept in
+    the render cache after the first, so a patient's submission costs one render at most."""
+    reference = normalise_reference(request.GET.get("reference", "")) or ""
+    response = render_cache.thank_you_from_cache(request, page_id, block_id, reference)
+    if response is not None:
+        return _private(response)
     try:
         page, _block, _config = resolve_form(page_id, block_id)
     except DatabaseError:
         return _problem_page(request, answers.answer_for(Result.UNAVAILABLE))
     if page is None:
         return _problem_page(request, answers.SENT_PAGE_NOT_FOUND)
-    reference = normalise_reference(request.GET.get("reference", "")) or ""
     return _render_page(request, page, block_id, FormState(sent=True, reference=reference))

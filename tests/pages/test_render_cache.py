@@ -99,11 +99,25 @@ def test_the_second_view_is_served_from_the_cache_with_fresh_tokens(client, cond
 def test_a_cached_hit_costs_a_fixed_number_of_queries(client, condition, django_assert_num_queries):
     views(client, condition.url)
     # What Wagtail spends before any page's serve(): the site (1), the route down the tree to
-    # /conditions/muscle-spasms/ and the specific page (4), the aliases on the way and the
-    # view restrictions (2); then the content version (1). The page's blocks, therapies,
-    # reviewer and settings cost nothing.
-    with django_assert_num_queries(8):
+    # /conditions/muscle-spasms/ (3: the index and its specific page; the condition with its
+    # own fields in one, ConditionIndexPage.route), the aliases on the way and the view
+    # restrictions (2); then the content version (1). The page's blocks, therapies, reviewer
+    # and settings cost nothing.
+    with django_assert_num_queries(7):
         client.get(condition.url)
+
+
+def test_an_index_routes_to_a_child_in_one_query_and_404s_as_wagtail_does(client, condition):
+    index = condition.get_parent().specific
+    request = client.get(condition.url).wsgi_request
+    with CaptureQueriesContext(connection) as queries:
+        routed = index.route(request, [condition.slug])
+    assert len(queries) == 1
+    assert type(routed.page) is ConditionPage and routed.page.pk == condition.pk
+    assert routed.page.get_parent().pk == index.pk  # kept, as Wagtail keeps it: no query
+    assert client.get(index.url + "no-such-condition/").status_code == 404
+    condition.unpublish()
+    assert client.get(condition.url).status_code == 404
 
 
 def test_a_patient_sends_the_form_of_a_cached_page(client, condition):
@@ -331,7 +345,7 @@ def test_the_thank_you_is_the_cached_page_with_the_forms_section_replaced(client
         "wagtail_conditions/blocks/appointment_thank_you.html",
     } <= rendered
     assert not any(name.endswith(("base.html", "condition_page.html")) for name in rendered)
-    assert len(queries) <= 12, [q["sql"][:80] for q in queries.captured_queries]
+    assert len(queries) <= 8, [q["sql"][:80] for q in queries.captured_queries]
     assert 'role="status"' in page and "Request sent" in page
     reference = response["Location"].split("reference=")[1].split("#")[0]
     assert reference in page
@@ -363,3 +377,73 @@ def test_the_thank_you_of_a_page_not_in_the_cache_renders_the_whole_page(client,
     assert "Request sent" in html(thank_you)
     assert '<meta name="robots" content="noindex">' in html(thank_you)
     assert any("base.html" in t.name for t in thank_you.templates)
+
+
+def thank_you_location(client, condition, **answers):
+    response = sent_form(client, condition, **answers)
+    assert response.status_code == 303, html(response)
+    return response["Location"], response["Location"].split("reference=")[1].split("#")[0]
+
+
+def test_the_next_thank_you_is_read_from_the_cache_in_one_query_with_its_own_reference(
+    client, condition, django_assert_num_queries
+):
+    first_url, first_reference = thank_you_location(client, condition)
+    first = html(client.get(first_url))  # made from the cached page, and kept
+    second_url, second_reference = thank_you_location(client, condition, email="bo@example.com")
+    assert second_reference != first_reference
+    with django_assert_num_queries(1):  # the content version: not even the page is looked up
+        second = client.get(second_url)
+    assert second.status_code == 200 and second.templates == []
+    assert "no-store" in second["Cache-Control"] and second["X-Robots-Tag"] == "noindex"
+    page = html(second)
+    assert second_reference in page and first_reference not in page
+    assert "WC-REF-" not in page and "wc-token-" not in page
+    # The same page as the first patient's, but for the reference and the tokens.
+    assert TOKEN.sub("", page.replace(second_reference, first_reference)) == TOKEN.sub("", first)
+
+
+def test_a_cached_thank_you_follows_the_page_unpublished_or_made_private(client, condition):
+    url, _reference = thank_you_location(client, condition)
+    client.get(url)
+    PageViewRestriction.objects.create(
+        page=Page.objects.get(pk=condition.pk),
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="s3cret",
+    )
+    made_private = client.get(url)
+    assert made_private.status_code == 404  # the view's own answer for a page it cannot show
+    assert "Request sent" not in html(made_private)
+    PageViewRestriction.objects.all().delete()
+    assert client.get(url).status_code == 200
+    condition.unpublish()
+    assert client.get(url).status_code == 404
+
+
+def test_a_thank_you_without_a_valid_reference_is_never_read_from_the_cache(client, condition):
+    url, reference = thank_you_location(client, condition)
+    client.get(url)
+    forged = client.get(url.replace(reference, "<script>"))
+    assert forged.status_code == 200
+    assert "<script>" not in html(forged) and "WC-REF-" not in html(forged)
+    assert "Your reference is" not in html(forged)
+    assert forged.templates  # rendered: the cached thank-you always shows a reference
+
+
+def test_a_site_thank_you_template_that_changes_the_reference_is_rendered_whole(
+    client, condition, settings, tmp_path
+):
+    folder = tmp_path / "templates" / "wagtail_conditions" / "blocks"
+    folder.mkdir(parents=True)
+    (folder / "appointment_thank_you.html").write_text(
+        '<div role="status">Sent: {{ reference|lower }}</div>'
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [str(tmp_path / "templates")]},
+        *settings.TEMPLATES[1:],
+    ]
+    url, reference = thank_you_location(client, condition)
+    for _ in range(2):
+        page = html(client.get(url))
+        assert f"Sent: {reference.lower()}" in page
+        assert "wc-ref-" not in page.lower()

@@ -102,6 +102,10 @@ class ConditionIndexPageMixin(IndexPageMixin, models.Model):
             "condition_page_model", ConditionPageMixin, "condition page model"
         )
 
+    @classmethod
+    def routed_child_model(cls):
+        return cls.get_condition_page_model()
+
     def get_conditions(self):
         return self.get_listed_children(self.get_condition_page_model()).prefetch_related(
             "body_areas"

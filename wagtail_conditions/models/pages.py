@@ -19,7 +19,7 @@ through ``therapy_links_relation``, a therapy the conditions it treats through
 
 from functools import partial
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +161,25 @@ class IndexPageMixin(PageBehaviourMixin):
         if labels is None:
             return super().clean_parent_page_models()  # any page type, as Wagtail's default
         return [resolve_model_string(label) for label in labels]
+
+    @classmethod
+    def routed_child_model(cls):
+        """The page model ``route()`` finds the index's children as (each index says which)."""
+        raise NotImplementedError
+
+    def route(self, request, path_components):
+        # Wagtail's route, finding a child with its own fields in one query instead of two (a
+        # child of another type, or none by that slug: Wagtail's own way, and its 404).
+        if not path_components:
+            return super().route(request, path_components)
+        try:
+            child = self.routed_child_model().objects.child_of(self).get(slug=path_components[0])
+        except (ObjectDoesNotExist, ImproperlyConfigured):  # the checks report the latter
+            return super().route(request, path_components)
+        child._cached_parent_obj = self  # as Wagtail does: get_parent() needs no query
+        if child.specific_class is not type(child):  # a subclass of the host's
+            child = child.specific
+        return child.route(request, path_components[1:])
 
     @classmethod
     def child_page_model(cls, attribute, mixin, kind):

@@ -228,6 +228,10 @@ class TherapyIndexPageMixin(IndexPageMixin, models.Model):
     def get_therapy_page_model(cls):
         return cls.child_page_model("therapy_page_model", TherapyPageMixin, "therapy page model")
 
+    @classmethod
+    def routed_child_model(cls):
+        return cls.get_therapy_page_model()
+
     def get_therapies(self):
         return self.get_listed_children(self.get_therapy_page_model())
 
