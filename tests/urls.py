@@ -4,6 +4,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from wagtail_conditions.api.caching import cached_api_urls
 from wagtail_conditions.api.v2 import api_router
 
 try:
@@ -16,7 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
     path("api/v2/", api_router.urls),
-    *([path("api/v3/", api_v3.urls)] if api_v3 else []),
+    *([path("api/v3/", cached_api_urls(api_v3.urls))] if api_v3 else []),
     path("", include("wagtail_conditions.urls")),
     path("", include(wagtail_urls)),
 ]

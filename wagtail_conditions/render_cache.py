@@ -33,9 +33,12 @@ failure logged once until the cache answers again); a cache that hangs is bounde
 client's socket timeout (``FailSoftRedisCache`` then stops asking for a few seconds).
 """
 
+import contextvars
+import datetime
 import hashlib
 import logging
 import re
+import time
 
 from django.apps import apps
 from django.conf import settings
@@ -67,6 +70,14 @@ MAX_PARAM_LENGTH = 100
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
 
 _failing = False
+# Set while an API answer renders for the cache: API v3 gives its serializers no request.
+_rendering_api = contextvars.ContextVar("wagtail_conditions_rendering_api", default=False)
+
+
+def _is_rendering(request):
+    if _rendering_api.get():
+        return True
+    return request is not None and getattr(request, RENDERING_ATTRIBUTE, False)
 
 
 def _marker_secret():
@@ -79,12 +90,12 @@ def token_marker(page_id, block_id):
     return f"wc-token-{_marker_secret()}-{int(page_id)}-{block_id}"
 
 
-def form_token(request, page_id, block_id):
+def form_token(request, page_id, block_id, now=None):
     """What the form block puts in its token field: a marker while the page is rendered for
-    the cache, a token otherwise."""
-    if request is not None and getattr(request, RENDERING_ATTRIBUTE, False):
+    the cache, a token (issued ``now``, seconds) otherwise."""
+    if _is_rendering(request):
         return token_marker(page_id, block_id)
-    return make_form_token(page_id, block_id)
+    return make_form_token(page_id, block_id, now=now)
 
 
 def form_region(request, page_id, block_id):
@@ -103,14 +114,32 @@ def robots_marker(request):
     return ""
 
 
+def token_expiry(request, issued):
+    """When a token issued at ``issued`` (seconds) expires, as the API describes it (ISO 8601,
+    UTC): a marker while the answer is rendered for the cache, filled in with the tokens."""
+    if _is_rendering(request):
+        return f"wc-expires-{_marker_secret()}"
+    return _expiry(issued)
+
+
+def _expiry(issued):
+    moment = int(issued) + conf.APPOINTMENT_TOKEN_MAX_AGE
+    return datetime.datetime.fromtimestamp(moment, tz=datetime.UTC).isoformat()
+
+
 def fill_tokens(content):
     """``content`` (bytes) with every token marker replaced by a token issued now, and the
     other markers of a page rendered for the cache removed."""
     secret = _marker_secret().encode()
     tokens = re.compile(rb"wc-token-" + secret + rb"-(\d+)-([\w-]{1,64})")
+    now = time.time()
     content = tokens.sub(
-        lambda match: make_form_token(int(match[1]), match[2].decode()).encode(), content
+        lambda match: make_form_token(int(match[1]), match[2].decode(), now=now).encode(),
+        content,
     )
+    expires = b"wc-expires-" + secret
+    if expires in content:
+        content = content.replace(expires, _expiry(now).encode())
     return re.sub(
         rb"<!--/?wc-(?:form|robots)-" + secret + rb"(?:-\d+-[\w-]{1,64})?-->", b"", content
     )
@@ -343,6 +372,95 @@ def serve_with_form_state(page, request, block_id, render_form, reference="", la
     except DatabaseError:
         pass
     return _answer((content.replace(marker, reference.encode()), headers))
+
+
+# --- API answers ---------------------------------------------------------------------------
+
+# Headers of an API answer kept with its JSON.
+API_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Allow")
+# Longest query string whose answer is kept (an API takes any filter: a longer one is answered
+# afresh each time).
+MAX_API_QUERY_LENGTH = 500
+
+
+def is_cacheable_api_request(request):
+    """Whether ``request`` (a Django request, before the API's own) may be answered from, and
+    stored in, the cache: an anonymous GET or HEAD asking nothing of one visitor."""
+    if not conf.RENDER_CACHE or request.method not in ("GET", "HEAD"):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META or _is_staff_request(request):
+        return False  # API v3 tokens read drafts; staff may see more
+    return len(request.META.get("QUERY_STRING", "")) <= MAX_API_QUERY_LENGTH
+
+
+def api_cache_key(request):
+    parts = [
+        str(_current_version(request)),
+        request.get_host(),
+        "https" if request.is_secure() else "http",
+        request.path,
+        repr(sorted(request.GET.lists())),
+        request.META.get("HTTP_ACCEPT", ""),
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),
+        str(TEMPLATE_VERSION),
+        __version__,
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"wagtail_conditions:api:{digest}"
+
+
+def _may_store_api(response):
+    if response.status_code != 200 or getattr(response, "streaming", False):
+        return False
+    if response.cookies or response.has_header("Set-Cookie"):
+        return False
+    content_type = response.get("Content-Type", "")
+    # JSON only: DRF's browsable API (HTML, for a browser) shows the visitor's own links.
+    return content_type.split(";")[0].strip() == "application/json"
+
+
+def serve_api(request, render):
+    """Answer an API ``request`` from the cache, or with ``render()`` (the view), keeping its
+    JSON for the same request until the content version moves on. Form tokens (and their
+    expiry) in the JSON are issued per answer, as on pages."""
+    if not is_cacheable_api_request(request):
+        return render()
+    try:
+        key = api_cache_key(request)
+    except Exception:  # noqa: BLE001  (the version's read failed: the view will say why)
+        return render()
+    try:
+        entry = _cache().get(key)
+    except CACHE_ERRORS as error:
+        _report(error, "be read")
+        entry, key = None, None
+    if entry is not None:
+        _recovered()
+        return _answer(entry)
+    rendering = _rendering_api.set(True)
+    try:
+        response = render()
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+    finally:
+        _rendering_api.reset(rendering)
+    if not _may_store_api(response):
+        if not getattr(response, "streaming", False):
+            response.content = fill_tokens(response.content)
+        return response
+    headers = [(name, response[name]) for name in API_KEPT_HEADERS if response.has_header(name)]
+    entry = (response.content, headers)
+    if key is not None:
+        try:
+            _cache().set(key, entry, conf.RENDER_CACHE_TIMEOUT)
+        except CACHE_ERRORS as error:
+            _report(error, "be written")
+        else:
+            _recovered()
+    answer = _answer(entry)
+    answer.status_code = response.status_code
+    return answer
 
 
 def is_dummy_cache():

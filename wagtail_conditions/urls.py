@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .api.form_tokens import fresh_form_token
 from .api.submissions import submit_appointment_json
 
 app_name = "wagtail_conditions"
@@ -10,6 +11,8 @@ app_name = "wagtail_conditions"
 urlpatterns = [
     path("appointments/submit/", views.submit_appointment, name="appointment_submit"),
     path("api/appointments/", submit_appointment_json, name="appointment_api_submit"),
+    # A fresh form token for a page a CDN kept (the form's script asks on first focus).
+    path("api/appointments/token/", fresh_form_token, name="appointment_token"),
     # The submit URLs also without their trailing slash: otherwise APPEND_SLASH answers a POST
     # there with a 301 that a client follows with a GET, losing the request (or, under DEBUG,
     # with a RuntimeError). Unnamed, so reverse() gives the documented spelling.

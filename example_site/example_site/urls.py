@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from wagtail_conditions.api.caching import cached_api_urls
 from wagtail_conditions.api.v2 import api_router
 from wagtail_conditions.sitemaps import Sitemap
 
@@ -23,7 +24,7 @@ urlpatterns = [
     # Every language's pages, each with its hreflang alternates.
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}),
     path("api/v2/", api_router.urls),
-    *([path("api/v3/", api_v3.urls)] if api_v3 else []),
+    *([path("api/v3/", cached_api_urls(api_v3.urls))] if api_v3 else []),
     # The static headless client (example_site/static/headless/), built on the API alone.
     path("headless/", headless_client, name="headless_client"),
     path("", include("wagtail_conditions.urls")),

@@ -1,6 +1,7 @@
 """The Wagtail-rendered appointment form with JavaScript turned off: plain HTML all the way."""
 
 import re
+import time
 
 import pytest
 
@@ -109,6 +110,32 @@ def test_an_expired_form_keeps_the_answers_and_sends_on_the_next_click(page, liv
     expect(form.get_by_role("checkbox")).to_be_checked()
     form.get_by_role("button", name="Send request").click()
 
+    expect(page.locator("section#appointment").get_by_role("status")).to_contain_text(
+        "Request sent"
+    )
+    assert_stored(values)
+
+
+def test_a_page_kept_by_a_cdn_gets_a_fresh_token_when_the_patient_starts(
+    page, live_demo_condition
+):
+    """A CDN's copy carries the token issued when it was fetched: here one two days old, long
+    expired. Moving into the form fetches a fresh one, so the first submission is accepted."""
+    from wagtail_conditions.appointments.tokens import make_form_token
+
+    page.goto(live_demo_condition.url)
+    form = page.locator("form.wc-form")
+    block_id = form.locator('input[name="block"]').get_attribute("value")
+    stale = make_form_token(live_demo_condition.pk, block_id, now=time.time() - 2 * 86400)
+    form.locator('input[name="token"]').evaluate("(input, value) => { input.value = value; }", stale)
+
+    with page.expect_response(lambda r: "/api/appointments/token/" in r.url) as answer:
+        form.get_by_label("Full name").focus()
+    assert answer.value.status == 200
+    expect(form.locator('input[name="token"]')).not_to_have_value(stale)
+
+    values = fill_appointment_form(form)
+    form.get_by_role("button", name="Send request").click()
     expect(page.locator("section#appointment").get_by_role("status")).to_contain_text(
         "Request sent"
     )

@@ -1,8 +1,11 @@
 """The API v2 pages endpoint that our router and the preview endpoint both build on."""
 
+from functools import partial
+
 from wagtail.api.v2.filters import LocaleFilter as WagtailLocaleFilter
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 
+from .. import render_cache
 from .filters import LocaleFilter
 
 
@@ -16,12 +19,22 @@ class PagesAPIViewSet(WagtailPagesAPIViewSet):
     ``Accept: application/json; indent=4``; the browsable API still indents.
 
     ``?locale=`` answers 400 for a locale the site does not have (filters.py).
+
+    Anonymous JSON answers are kept in the render cache until the content version moves on
+    (render_cache.serve_api), with their form tokens issued per answer; ``render_cache =
+    False`` on a subclass turns that off (the preview endpoint does).
     """
+
+    render_cache = True
 
     filter_backends = [
         LocaleFilter if backend is WagtailLocaleFilter else backend
         for backend in WagtailPagesAPIViewSet.filter_backends
     ]
+
+    def dispatch(self, request, *args, **kwargs):
+        view = partial(super().dispatch, request, *args, **kwargs)
+        return render_cache.serve_api(request, view) if self.render_cache else view()
 
     def get_queryset(self):
         return super().get_queryset().select_related("locale")

@@ -27,6 +27,7 @@ class PagePreviewAPIViewSet(PagesAPIViewSet):
     exactly as the pages endpoint's detail view serializes it, from the previewed draft."""
 
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["content_type", "token"])
+    render_cache = False  # a draft, for one editor
 
     def listing_view(self, request):
         # A listing of one: answer in the detail format, so the front end reads one shape.

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import render_cache
 from ..api.schemas import closed_object
 from ..conf import conf
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm
-from .tokens import make_form_token
 
 FIELD_TYPES = {
     "name": "text",
@@ -96,10 +96,9 @@ def describe_submit(page, block_id, *, request=None):
         "content_type": "application/json",
         "page": page.pk,
         "block": block_id,
-        "token": make_form_token(page.pk, block_id, now=issued),
-        "token_expires_at": datetime.datetime.fromtimestamp(
-            int(issued) + conf.APPOINTMENT_TOKEN_MAX_AGE, tz=datetime.UTC
-        ).isoformat(),
+        # Markers when the answer is kept by the render cache, filled in per answer.
+        "token": render_cache.form_token(request, page.pk, block_id, now=issued),
+        "token_expires_at": render_cache.token_expiry(request, issued),
         "honeypot_field": HONEYPOT_FIELD,
     }
 

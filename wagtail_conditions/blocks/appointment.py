@@ -524,12 +524,20 @@ def _iter_nested(value):
 
 
 def iter_form_blocks(page):
-    """Yield (block id, block, value) for each appointment form on ``page``."""
-    for model_field in page._meta.get_fields():
-        if isinstance(model_field, StreamField):
-            for child in iter_stream_children(getattr(page, model_field.name)):
-                if isinstance(child.block, AppointmentFormBlock) and child.id:
-                    yield child.id, child.block, child.value
+    """Yield (block id, block, value) for each appointment form on ``page``. The walk visits
+    every block of every StreamField: it is made once per page instance (a render asks for
+    the forms several times: the contents list, the contact card, each form's own id)."""
+    found = page.__dict__.get("_wagtail_conditions_form_blocks")
+    if found is None:
+        found = [
+            (child.id, child.block, child.value)
+            for model_field in page._meta.get_fields()
+            if isinstance(model_field, StreamField)
+            for child in iter_stream_children(getattr(page, model_field.name))
+            if isinstance(child.block, AppointmentFormBlock) and child.id
+        ]
+        page.__dict__["_wagtail_conditions_form_blocks"] = found
+    yield from found
 
 
 def form_contents_entries(page):
