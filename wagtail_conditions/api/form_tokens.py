@@ -32,7 +32,7 @@ from .submissions import problem_response
 MAX_ELAPSED = 600
 BLOCK_ID = re.compile(r"^[\w-]{1,64}$")
 
-PAGE_INVALID = _("Give the page's id, a whole number.")
+PAGE_INVALID = _("Give the page id as an integer.")
 BLOCK_INVALID = _("Give the form block's id (letters, digits, hyphens; at most 64).")
 ELAPSED_INVALID = _("Give the seconds the page has been open, a number from 0.")
 
