@@ -17,10 +17,11 @@ Our page types need no registration: API v3 registers every page model, with its
 ``include(wagtail_urls)``::
 
     from wagtail.api.v3.urls import api as api_v3
+    from wagtail_conditions.api.caching import cached_api_urls
 
     urlpatterns = [
         ...
-        path("api/v3/", api_v3.urls),  # pages, schema/, openapi.json, docs/
+        path("api/v3/", cached_api_urls(api_v3.urls)),  # pages, schema/, openapi.json, docs/
         ...
     ]
 
