@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +14,11 @@ class WagtailConditionsAppConfig(AppConfig):
         from .render_cache import connect_signals
 
         connect_signals()
+
+        if apps.is_installed("wagtail.contrib.frontend_cache"):
+            from .frontend_cache import connect_signals as connect_purges
+
+            connect_purges()
 
         if HAS_API_V3:
             from .api.v3_appointments import register

@@ -73,6 +73,18 @@ DEFAULTS = {
     # or deleted) starts a new version at once; this bounds how long a page can show data it
     # cannot see change, such as a host's own model read by the base template.
     "RENDER_CACHE_TIMEOUT": 600,
+    # --- Front-end cache purges (wagtail_conditions/frontend_cache.py, docs/deployment.md) ---
+    # With wagtail.contrib.frontend_cache installed, a change purges the pages that show it
+    # with these API URLs: the detail views (URL names reversed with the page's id) and the
+    # views listing or finding pages (reversed without arguments). Names a site does not
+    # route are skipped.
+    "FRONTEND_CACHE_API_DETAIL_URL_NAMES": ["wagtailapi:pages:detail", "wagtailapi_v3:detail_page"],
+    "FRONTEND_CACHE_API_LIST_URL_NAMES": [
+        "wagtailapi:pages:listing",
+        "wagtailapi:pages:find",
+        "wagtailapi_v3:list_pages",
+        "wagtailapi_v3:find_page",
+    ],
     # --- Medical review ---
     # Days after a page's last clinical review that its next review falls due, when the editor
     # leaves "next review due" empty. None: no default (the date stays empty).
