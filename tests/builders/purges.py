@@ -4,8 +4,15 @@ records each batch it is asked to purge, one that fails as a CDN that is down do
 URLs a page brings to a batch.
 """
 
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.db import connections
+from django.db.models import signals as model_signals
+from wagtail import signals as wagtail_signals
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 
+from wagtail_conditions import frontend_cache
 from wagtail_conditions.compat import HAS_API_V3
 
 ROOT = "http://localhost"  # the default site of the migrations
@@ -58,3 +65,34 @@ def page_urls(*pages, paths=None):
         path = (paths or {}).get(page, page.url)
         urls |= {ROOT + path, *api_urls(page)}
     return urls
+
+
+@contextmanager
+def purge_handlers():
+    """Our purge handlers connected, as ``apps.py`` connects them when
+    ``wagtail.contrib.frontend_cache`` is installed (tests/settings.py leaves it out, so that
+    a publish costs the same queries in the rest of the suite)."""
+    frontend_cache.connect_signals()
+    try:
+        yield
+    finally:
+        _disconnect()
+        for connection in connections.all():
+            if hasattr(connection, frontend_cache._BATCH_ATTRIBUTE):
+                delattr(connection, frontend_cache._BATCH_ATTRIBUTE)
+
+
+def _disconnect():
+    senders = {id(model): model for model in apps.get_models()}
+    for signal in (
+        wagtail_signals.page_published,
+        wagtail_signals.page_unpublished,
+        wagtail_signals.page_slug_changed,
+        wagtail_signals.post_page_move,
+        model_signals.post_save,
+        model_signals.pre_save,
+        model_signals.pre_delete,
+    ):
+        for (uid, sender_id), *_rest in list(signal.receivers):
+            if isinstance(uid, str) and uid.startswith("wagtail_conditions.frontend_cache"):
+                signal.disconnect(dispatch_uid=uid, sender=senders.get(sender_id))

@@ -5,7 +5,7 @@ fails the editor's change."""
 import logging
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from wagtail.models import Page
 
 from tests.builders.pages import (
@@ -21,6 +21,7 @@ from tests.builders.purges import (
     api_urls,
     backends,
     page_urls,
+    purge_handlers,
     site_urls,
 )
 from wagtail_conditions import frontend_cache
@@ -35,44 +36,12 @@ from wagtail_conditions.models import (
 
 @pytest.fixture
 def purged(settings):
-    """The batches purged (lists of URLs), with our handlers connected (tests/settings.py
-    leaves ``wagtail.contrib.frontend_cache`` out, so that publishing costs the same queries
-    everywhere else)."""
+    """The batches purged (lists of URLs), with our handlers connected."""
     settings.WAGTAILFRONTENDCACHE = backends(RecordingBackend)
-    frontend_cache.connect_signals()
     RecordingBackend.batches = []
-    yield RecordingBackend.batches
-    _disconnect()
+    with purge_handlers():
+        yield RecordingBackend.batches
     RecordingBackend.batches = []
-
-
-def _disconnect():
-    from django.db.models import signals as model_signals
-    from wagtail import signals as wagtail_signals
-
-    for signal in (
-        wagtail_signals.page_published,
-        wagtail_signals.page_unpublished,
-        wagtail_signals.page_slug_changed,
-        wagtail_signals.post_page_move,
-        model_signals.post_save,
-        model_signals.pre_save,
-        model_signals.pre_delete,
-    ):
-        for key, *_receiver in list(signal.receivers):
-            if isinstance(key[0], str) and key[0].startswith("wagtail_conditions.frontend_cache"):
-                signal.disconnect(dispatch_uid=key[0], sender=_sender(signal, key))
-    if hasattr(connection, frontend_cache._BATCH_ATTRIBUTE):
-        delattr(connection, frontend_cache._BATCH_ATTRIBUTE)
-
-
-def _sender(signal, key):
-    from django.apps import apps
-
-    for model in apps.get_models():
-        if id(model) == key[1]:
-            return model
-    return None
 
 
 @pytest.fixture
