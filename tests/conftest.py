@@ -28,7 +28,9 @@ from tests.builders.appointments import (
     form_block,
     publish_host_page,
 )
+from tests.builders.faults import DOWN_REDIS_CACHE
 from tests.builders.pages import make_site_tree
+from wagtail_conditions import render_cache
 from wagtail_conditions.demo import load_demo
 
 
@@ -247,3 +249,14 @@ def staff_client(db):
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def dead_render_cache(settings):
+    """The render cache on, in a Redis that refuses connections (nothing listens on port 1):
+    Django's own RedisCache, which raises."""
+    settings.CACHES = {**settings.CACHES, "pages": DOWN_REDIS_CACHE}
+    configure(settings, RENDER_CACHE=True, RENDER_CACHE_ALIAS="pages")
+    render_cache._failing = False
+    yield
+    render_cache._failing = False

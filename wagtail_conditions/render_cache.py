@@ -39,6 +39,8 @@ import hashlib
 import logging
 import re
 import time
+from contextlib import contextmanager
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings
@@ -238,14 +240,40 @@ def _answer(entry):
     return response
 
 
-def serve(page, request, render):
-    """Answer ``request`` for ``page`` from the cache, or with ``render()`` (the page's own
-    ``serve``), keeping what it rendered when it may be kept."""
-    if not is_cacheable_request(page, request):
-        return render()
+def _store(key, entry):
     try:
-        key = cache_key(page, request)
-    except Exception:  # noqa: BLE001  (the version's read failed: Django will say why)
+        _cache().set(key, entry, conf.RENDER_CACHE_TIMEOUT)
+    except CACHE_ERRORS as error:
+        _report(error, "be written")
+    else:
+        _recovered()
+
+
+@contextmanager
+def _rendering_page(request):
+    setattr(request, RENDERING_ATTRIBUTE, True)
+    try:
+        yield
+    finally:
+        delattr(request, RENDERING_ATTRIBUTE)
+
+
+@contextmanager
+def _rendering_api_answer():
+    token = _rendering_api.set(True)
+    try:
+        yield
+    finally:
+        _rendering_api.reset(token)
+
+
+def _serve_kept(make_key, render, rendering, may_store, kept_headers):
+    """What ``serve`` and ``serve_api`` share: the answer kept under ``make_key()``, or
+    ``render()`` inside ``rendering`` (markers for the tokens), kept when ``may_store`` says
+    so with its ``kept_headers``; every answer's token markers filled in."""
+    try:
+        key = make_key()
+    except Exception:  # noqa: BLE001  (the version's read failed: the view will say why)
         return render()
     try:
         entry = _cache().get(key)
@@ -255,28 +283,34 @@ def serve(page, request, render):
     if entry is not None:
         _recovered()
         return _answer(entry)
-
-    setattr(request, RENDERING_ATTRIBUTE, True)
-    try:
+    with rendering:
         response = render()
-        if hasattr(response, "render"):
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()
-    finally:
-        delattr(request, RENDERING_ATTRIBUTE)
-    if getattr(response, "streaming", False) or not _may_store(page, request, response):
-        if not getattr(response, "streaming", False):
-            response.content = fill_tokens(response.content)
+    if getattr(response, "streaming", False):
         return response
-    headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+    if not may_store(response):
+        response.content = fill_tokens(response.content)
+        return response
+    headers = [(name, response[name]) for name in kept_headers if response.has_header(name)]
     entry = (response.content, headers)
     if key is not None:
-        try:
-            _cache().set(key, entry, conf.RENDER_CACHE_TIMEOUT)
-        except CACHE_ERRORS as error:
-            _report(error, "be written")
-        else:
-            _recovered()
+        _store(key, entry)
     return _answer(entry)
+
+
+def serve(page, request, render):
+    """Answer ``request`` for ``page`` from the cache, or with ``render()`` (the page's own
+    ``serve``), keeping what it rendered when it may be kept."""
+    if not is_cacheable_request(page, request):
+        return render()
+    return _serve_kept(
+        partial(cache_key, page, request),
+        render,
+        _rendering_page(request),
+        partial(_may_store, page, request),
+        KEPT_HEADERS,
+    )
 
 
 def reference_marker():
@@ -366,11 +400,10 @@ def serve_with_form_state(page, request, block_id, render_form, reference="", la
         return None  # a site's thank-you template that changes the reference: render it all
     try:
         key = _thank_you_key(request, page.pk, block_id, language)
-        _cache().set(key, (content, headers), conf.RENDER_CACHE_TIMEOUT)
-    except CACHE_ERRORS as error:
-        _report(error, "be written")
     except DatabaseError:
         pass
+    else:
+        _store(key, (content, headers))
     return _answer((content.replace(marker, reference.encode()), headers))
 
 
@@ -411,7 +444,7 @@ def api_cache_key(request):
 
 
 def _may_store_api(response):
-    if response.status_code != 200 or getattr(response, "streaming", False):
+    if response.status_code != 200:
         return False
     if response.cookies or response.has_header("Set-Cookie"):
         return False
@@ -426,41 +459,13 @@ def serve_api(request, render):
     expiry) in the JSON are issued per answer, as on pages."""
     if not is_cacheable_api_request(request):
         return render()
-    try:
-        key = api_cache_key(request)
-    except Exception:  # noqa: BLE001  (the version's read failed: the view will say why)
-        return render()
-    try:
-        entry = _cache().get(key)
-    except CACHE_ERRORS as error:
-        _report(error, "be read")
-        entry, key = None, None
-    if entry is not None:
-        _recovered()
-        return _answer(entry)
-    rendering = _rendering_api.set(True)
-    try:
-        response = render()
-        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-            response.render()
-    finally:
-        _rendering_api.reset(rendering)
-    if not _may_store_api(response):
-        if not getattr(response, "streaming", False):
-            response.content = fill_tokens(response.content)
-        return response
-    headers = [(name, response[name]) for name in API_KEPT_HEADERS if response.has_header(name)]
-    entry = (response.content, headers)
-    if key is not None:
-        try:
-            _cache().set(key, entry, conf.RENDER_CACHE_TIMEOUT)
-        except CACHE_ERRORS as error:
-            _report(error, "be written")
-        else:
-            _recovered()
-    answer = _answer(entry)
-    answer.status_code = response.status_code
-    return answer
+    return _serve_kept(
+        partial(api_cache_key, request),
+        render,
+        _rendering_api_answer(),
+        _may_store_api,
+        API_KEPT_HEADERS,
+    )
 
 
 def is_dummy_cache():

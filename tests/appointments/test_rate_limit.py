@@ -30,6 +30,7 @@ from tests.builders.appointments import (
     post_form,
     publish_host_page,
 )
+from tests.builders.faults import DOWN_REDIS_CACHE
 from wagtail_conditions import checks
 from wagtail_conditions.appointments import rate_limit
 from wagtail_conditions.models import AppointmentRequest
@@ -175,15 +176,9 @@ def test_cache_holds_no_address_or_answers_after_a_submission(own_form_page, set
 
 # --- A cache that is down never costs a request ---------------------------------------------
 
-# A real Redis client pointed at a port where nothing listens: every call raises
-# redis.ConnectionError, as it does when the cache server is down.
 DOWN_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "down": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    },
+    "down": DOWN_REDIS_CACHE,
 }
 
 

@@ -33,6 +33,14 @@ FAILING_EMAIL_BACKEND = "tests.builders.faults.FailingEmailBackend"
 ACKNOWLEDGEMENT_FAILING_EMAIL_BACKEND = "tests.builders.faults.AcknowledgementFailingEmailBackend"
 WORKING_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+# A real Redis client pointed at a port where nothing listens: every call raises
+# redis.ConnectionError, as it does when the cache server is down.
+DOWN_REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": "redis://127.0.0.1:1/0",
+    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+}
+
 
 @contextlib.contextmanager
 def database_refuses(statement, table="wagtail_conditions_appointmentrequest"):

@@ -281,24 +281,6 @@ def test_an_error_re_render_is_never_cached(client, condition):
 # --- Faults and checks ------------------------------------------------------------------
 
 
-@pytest.fixture
-def dead_render_cache(settings, condition):
-    """The render cache in a Redis that refuses connections (nothing listens on port 1):
-    Django's own RedisCache, which raises."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        },
-    }
-    configure(settings, RENDER_CACHE=True, RENDER_CACHE_ALIAS="pages")
-    render_cache._failing = False
-    yield
-    render_cache._failing = False
-
-
 def test_a_cache_that_is_down_costs_no_page_view_and_is_logged_once(
     client, condition, dead_render_cache, caplog
 ):
