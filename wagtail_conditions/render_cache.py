@@ -66,6 +66,8 @@ TEMPLATE_VERSION = 1
 RENDERING_ATTRIBUTE = "_wagtail_conditions_render_cache"
 # The content version read for a request, kept on it.
 VERSION_ATTRIBUTE = "_wagtail_conditions_content_version"
+# Where our pages keep their view restrictions once read (``get_view_restrictions``).
+VIEW_RESTRICTIONS_ATTRIBUTE = "_wagtail_conditions_view_restrictions"
 # Longest query-parameter value that is cached (longer ones are rendered each time).
 MAX_PARAM_LENGTH = 100
 # Headers of the rendered response kept with its HTML.
@@ -311,6 +313,35 @@ def serve(page, request, render):
         partial(_may_store, page, request),
         KEPT_HEADERS,
     )
+
+
+def remember(kind, parts, compute):
+    """``compute()``, worked out once per content version and kept under ``kind`` and
+    ``parts`` (a result of None is not kept): for what depends only on content the version
+    covers (``appointments.kept_forms``). Costs the version's query and one cache read; a
+    cache that fails is a miss (logged once), a version that cannot be read computes."""
+    if not conf.RENDER_CACHE:
+        return compute()
+    try:
+        version = _content_version_model().current()
+    except DatabaseError:
+        return compute()  # which meets the same database, and says why
+    material = "\x1f".join(
+        [str(version), kind, *map(str, parts), str(TEMPLATE_VERSION), __version__]
+    )
+    key = f"wagtail_conditions:{kind}:{hashlib.sha256(material.encode()).hexdigest()}"
+    try:
+        kept = _cache().get(key)
+    except CACHE_ERRORS as error:
+        _report(error, "be read")
+        return compute()
+    if kept is not None:
+        _recovered()
+        return kept
+    value = compute()
+    if value is not None:
+        _store(key, value)
+    return value
 
 
 def reference_marker():

@@ -162,6 +162,21 @@ def _ancestor_paths(page):
     return [page.path[: steplen * depth] for depth in range(1, page.depth)]
 
 
+def _routed_ancestors(page, root_url_path):
+    """The ancestors Wagtail's routing found on its way to ``page`` (each page routed to
+    keeps its parent), from the site's root page down; None when the way is not known."""
+    ancestors = []
+    parent = page.__dict__.get("_cached_parent_obj")
+    while parent is not None:
+        if not (parent.url_path or "").startswith(root_url_path):
+            return None  # above the site's root: the way down did not start from it
+        ancestors.append(parent)
+        if parent.url_path == root_url_path:
+            return ancestors[::-1]
+        parent = parent.__dict__.get("_cached_parent_obj")
+    return None
+
+
 def breadcrumb_pages(page, request=None):
     """The pages of ``page``'s breadcrumb trail: its site's root page and the ancestors below
     it, top first (``page`` itself not included)."""
@@ -170,6 +185,8 @@ def breadcrumb_pages(page, request=None):
     site = _site_root(page, request)
     pages = []
     if site and site[2] is not None and page.depth > 1:
+        pages = _routed_ancestors(page, site[2])
+    if pages is None:
         pages = list(
             page.tree_model()
             .objects.filter(path__in=_ancestor_paths(page), url_path__startswith=site[2])

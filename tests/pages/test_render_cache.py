@@ -2,7 +2,9 @@
 once and served from the cache until something it shows changes; each response carries fresh
 form tokens; what belongs to one visitor is never cached; a cache that fails costs nothing."""
 
+import dataclasses
 import logging
+import pickle
 import re
 
 import pytest
@@ -10,13 +12,18 @@ from django.core.cache import caches
 from django.core.checks import run_checks
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from tests.builders.appointments import configure, submit_url
 from tests.builders.i18n import multilingual_site, translate
 from wagtail_conditions import render_cache
+from wagtail_conditions.appointments import pipeline
+from wagtail_conditions.appointments.kept_forms import KeptForm
 from wagtail_conditions.appointments.tokens import read_form_token
+from wagtail_conditions.blocks.appointment import iter_form_blocks
 from wagtail_conditions.models import (
+    AppointmentRequest,
+    AppointmentSettings,
     ClinicSettings,
     ConditionPage,
     ContentVersion,
@@ -26,6 +33,8 @@ from wagtail_conditions.models import (
 
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
 BLOCK = re.compile(r'name="block" value="([^"]+)"')
+# The keys of pages' HTML in the render cache.
+PAGE_KEYS = "wagtail_conditions:page:"
 
 
 @pytest.fixture
@@ -57,8 +66,13 @@ def first_therapy(condition):
 
 def sent_form(client, condition, **answers):
     """The page viewed, then its form sent with ``answers`` over the defaults."""
+    return client.post(submit_url(), form_data(client, condition, **answers))
+
+
+def form_data(client, condition, **answers):
+    """What the page's form sends, viewed now, with ``answers`` over the defaults."""
     page = html(views(client, condition.url)[0])
-    data = {
+    return {
         "page": str(condition.pk),
         "block": BLOCK.search(page)[1],
         "token": TOKEN.search(page)[1],
@@ -72,7 +86,6 @@ def sent_form(client, condition, **answers):
         "consent": "on",
         **answers,
     }
-    return client.post(submit_url(), data)
 
 
 # --- Served once rendered ---------------------------------------------------------------
@@ -429,3 +442,114 @@ def test_a_site_thank_you_template_that_changes_the_reference_is_rendered_whole(
         page = html(client.get(url))
         assert f"Sent: {reference.lower()}" in page
         assert "wc-ref-" not in page.lower()
+
+
+
+# --- A submission's form, kept for the content version (appointments/kept_forms.py) ----------
+
+
+def test_a_submission_reads_its_form_from_the_cache_in_one_query(
+    client, condition, django_assert_num_queries
+):
+    assert sent_form(client, condition).status_code == 303  # resolves the form, and keeps it
+    data = form_data(client, condition, name="Bo Patient", email="bo@example.com")
+    # The content version (1), then the insert in its own transaction: savepoint, INSERT,
+    # release (3). No page, specific row, settings or locale read, on a page that carries
+    # every section block.
+    with django_assert_num_queries(4):
+        response = client.post(submit_url(), data)
+    assert response.status_code == 303, html(response)
+    first, second = AppointmentRequest.objects.order_by("pk")
+    assert second.name == "Bo Patient"
+    for name in (
+        "source_page_id",
+        "source_page_title",
+        "topic",
+        "locale_id",
+        "block_id",
+        "consent_text",
+        "recipients",
+        "privacy_notice_url",
+        "privacy_notice_version",
+        "send_acknowledgement",
+    ):
+        assert getattr(second, name) == getattr(first, name), name
+    assert second.source_page_id == condition.pk and second.topic == condition.title
+
+
+def test_a_kept_form_follows_the_page_made_private_or_unpublished(client, condition):
+    assert sent_form(client, condition).status_code == 303
+    data = form_data(client, condition)
+    PageViewRestriction.objects.create(
+        page=Page.objects.get(pk=condition.pk),
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="s3cret",
+    )
+    assert client.post(submit_url(), data).status_code == 404
+    PageViewRestriction.objects.all().delete()
+    data = form_data(client, condition)
+    condition.unpublish()
+    assert client.post(submit_url(), data).status_code == 404
+    assert AppointmentRequest.objects.count() == 1
+
+
+def test_a_kept_form_follows_its_settings_and_the_sites(client, condition):
+    assert sent_form(client, condition).status_code == 303
+    data = form_data(client, condition)
+    page = ConditionPage.objects.get(pk=condition.pk)
+    (form,) = [c for c in page.approach_benefits if c.block_type == "appointment_form"]
+    form.value["consent_text"] = "I agree to be called back."
+    form.value["recipients"] = ""
+    publish(page)
+    settings_row = AppointmentSettings.for_site(Site.objects.get(is_default_site=True))
+    settings_row.notification_recipients = "desk@example.org"
+    settings_row.save()
+    assert client.post(submit_url(), data).status_code == 303
+    latest = AppointmentRequest.objects.latest("pk")
+    assert latest.consent_text == "I agree to be called back."
+    assert latest.recipients == "desk@example.org"
+
+
+def test_an_invalid_submission_of_a_kept_form_shows_the_whole_page_with_its_errors(
+    client, condition
+):
+    assert sent_form(client, condition).status_code == 303
+    data = form_data(client, condition, email="not an address")
+    # The page's HTML gone (the form stays kept): the page is rendered whole, from the kept
+    # form's page.
+    page_keys = [key.split(":", 2)[2] for key in list(caches["default"]._cache)]
+    caches["default"].delete_many([key for key in page_keys if key.startswith(PAGE_KEYS)])
+    response = client.post(submit_url(), data)
+    assert response.status_code == 422
+    assert "Enter an email address in the correct format" in html(response)
+    assert "Trigger point therapy" in html(response)  # a linked therapy, from the page's blocks
+    assert "not an address" in html(response)  # the answers kept
+
+
+def test_a_kept_form_restores_the_page_as_the_database_gives_it(
+    condition, django_assert_num_queries
+):
+    block_id = next(iter_form_blocks(condition))[0]
+    page, block, config = pipeline.resolve_form(condition.pk, block_id)
+    kept = pickle.loads(pickle.dumps(KeptForm.of(page, block, config)))
+    with django_assert_num_queries(0):
+        restored, restored_block, restored_config = kept.restore()
+        assert restored.locale.language_code == page.locale.language_code
+    assert type(restored) is ConditionPage and restored.pk == page.pk
+    assert restored_block is block and restored_config == config
+    for field in ConditionPage._meta.concrete_fields:
+        assert field.value_to_string(restored) == field.value_to_string(page), field.name
+    assert not restored._state.adding
+    # A model changed since (a deploy that added a field): resolved again, not misread.
+    changed = dataclasses.replace(kept, field_names=(*kept.field_names, "added_since"))
+    assert changed.restore() is None
+    assert dataclasses.replace(kept, block_type="gone").restore() is None
+
+
+def test_a_kept_form_in_a_cache_that_is_down_costs_no_request(
+    client, condition, dead_render_cache, caplog
+):
+    with caplog.at_level(logging.WARNING, logger="wagtail_conditions.render_cache"):
+        for _ in range(2):
+            assert sent_form(client, condition).status_code == 303
+    assert AppointmentRequest.objects.count() == 2

@@ -20,14 +20,17 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction
 
+from .. import render_cache
 from ..blocks.appointment import find_form_block
 from ..blocks.batch import page_site_settings
+from ..conf import conf
 from ..i18n import override_page_language
 from ..models import AppointmentRequest
 from ..signals import appointment_request_created
 from . import tokens
 from .choices import HONEYPOT_FIELD, NotificationStatus, Status
 from .forms import AppointmentRequestForm
+from .kept_forms import KeptForm
 from .rate_limit import rate_limit_exceeded
 from .references import new_reference
 from .spam import spam_reason
@@ -66,13 +69,33 @@ class Outcome:
 
 
 def resolve_form(page_id, block_id):
-    """The live, public page and its form block config, or (None, None, None)."""
+    """The live, public page and its form block config, or (None, None, None). Kept for the
+    content version once found (``kept_forms``): a submission then reads the version and the
+    cache, not the page, its settings and its StreamField."""
     try:
         page_id = int(page_id)
     except (TypeError, ValueError, OverflowError):
         return None, None, None
     if not isinstance(block_id, str) or not 0 < len(block_id) <= 64:
         return None, None, None
+    if not conf.RENDER_CACHE:
+        return _resolve_form(page_id, block_id)
+    found = []  # the form resolved in this call, if it was: no need to restore it
+
+    def resolve_and_keep():
+        found.append(_resolve_form(page_id, block_id))
+        return KeptForm.of(*found[0]) if found[0][0] is not None else None
+
+    # The recipients a form falls back to are a Django setting, not content.
+    kept = render_cache.remember(
+        "form", (page_id, block_id, *conf.APPOINTMENT_RECIPIENTS), resolve_and_keep
+    )
+    if found:
+        return found[0]
+    return kept.restore() or _resolve_form(page_id, block_id)
+
+
+def _resolve_form(page_id, block_id):
     # Wagtail's ``public()`` reads every view restriction of the site first; this asks in the
     # page's own query whether one applies to it (on it or an ancestor: a path prefix).
     restricted = PageViewRestriction.objects.filter(

@@ -586,6 +586,8 @@ def _find_block_id(page, value):
 def _has_view_restrictions(page, request):
     """Whether ``page`` or an ancestor has a view restriction (Wagtail's
     ``get_view_restrictions().exists()``), in one query instead of two, once per request."""
+    if render_cache.VIEW_RESTRICTIONS_ATTRIBUTE in page.__dict__:
+        return page.get_view_restrictions().exists()  # read already, by Wagtail's serve
     known = request.__dict__.setdefault("_wagtail_conditions_restricted", {})
     if page.pk not in known:
         # Restrictions on an alias are its source page's (Wagtail's rule), so an aliased page

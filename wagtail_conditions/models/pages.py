@@ -136,6 +136,16 @@ class PageBehaviourMixin(SitemapAlternatesMixin):
         context["base_template"] = conf.BASE_TEMPLATE
         return context
 
+    def get_view_restrictions(self):
+        # Asked three times in a view (Wagtail's serve hook, the appointment form, the render
+        # cache), read once: a page served is read afresh for each request.
+        known = self.__dict__.get(render_cache.VIEW_RESTRICTIONS_ATTRIBUTE)
+        if known is None:
+            known = super().get_view_restrictions()
+            known._fetch_all()  # an evaluated queryset: exists() and iteration read no more
+            self.__dict__[render_cache.VIEW_RESTRICTIONS_ATTRIBUTE] = known
+        return known
+
     def serve(self, request, *args, **kwargs):
         # Rendered once per content version for anonymous visitors; see render_cache.py.
         return render_cache.serve(self, request, partial(super().serve, request, *args, **kwargs))
