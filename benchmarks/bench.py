@@ -173,9 +173,12 @@ def grows_with_n(name, counts):
 
 
 def median_time(function, rounds):
+    from benchmarks import cases
+
     function()
     samples = []
     for _ in range(rounds):
+        cases.prepare(function)
         start = time.perf_counter()
         function()
         samples.append(time.perf_counter() - start)
@@ -183,11 +186,15 @@ def median_time(function, rounds):
 
 
 def interleaved(ours, reference, rounds):
-    """Median seconds of each over ``rounds`` rounds of ours-then-reference, after a warm-up."""
+    """Median seconds of each over ``rounds`` rounds of ours-then-reference, after a warm-up
+    (what a side needs before each run, ``cases.prepare``, is left out of its time)."""
+    from benchmarks import cases
+
     ours(), reference()
     ours_samples, reference_samples = [], []
     for _ in range(rounds):
         for function, samples in ((ours, ours_samples), (reference, reference_samples)):
+            cases.prepare(function)
             start = time.perf_counter()
             function()
             samples.append(time.perf_counter() - start)

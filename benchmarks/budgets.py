@@ -7,7 +7,12 @@ BUDGETS = {
     # request) by the header, footer, contact card, care levels and the JSON-LD; the JSON-LD's
     # breadcrumb ancestors are the visible breadcrumb's, one query for both.
     # 14 -> 13: the condition found by its index with its own fields in one query.
-    "page render (cold)": 13,
+    # 13 -> 11: the view restrictions read once (Wagtail's serve hook, then the form and the
+    # render cache reuse them); the breadcrumb is the pages the routing went through.
+    "page render (cache off)": 11,
+    # The first view after a change elsewhere: the page rendered (11) and the content version
+    # (1); the form's HTML is read back from the cache (AppointmentFormBlock.render).
+    "page render (cold)": 12,
     # Served from the render cache: Wagtail's routing (site, the route down the tree, the
     # specific page, aliases, view restrictions: 6, the condition found by its index with its
     # own fields in one query) and the content version (1).
@@ -24,13 +29,16 @@ BUDGETS = {
     "API v3 detail (warm)": 1,
     # 10 -> 7: the notification queued for the worker (one INSERT), as deployed, instead of
     # sent in the request (its own transaction: BEGIN, the row read again, UPDATE, COMMIT).
-    "appointment POST/FormPage": 7,
-    "appointment POST/insert": 7,
+    # 7 -> 5: the form read from the render cache (appointments/kept_forms.py): the content
+    # version instead of the page, its specific row and the site's settings.
+    "appointment POST/FormPage": 5,
+    "appointment POST/insert": 5,
     # 21 -> 18: the thank-you page is the cached page with the form's section rendered alone
     # (render once, issue 19); 21 when the page is not in the cache. 18 -> 8: the next
     # thank-you of a form is read whole from the cache (the content version only), and the
-    # notification is queued for the worker, as deployed, not sent in the request.
-    "POST + thank-you page/FormPage": 8,
+    # notification is queued for the worker, as deployed, not sent in the request. 8 -> 6:
+    # the POST reads its form from the render cache.
+    "POST + thank-you page/FormPage": 6,
     "API v2 listing": 14,
     # Unchanged by the structured data: measured 6 at N = 1, 20 and 50.
     "API v3 listing": 6,

@@ -315,6 +315,23 @@ def serve(page, request, render):
     )
 
 
+def _kept_key(kind, parts):
+    material = "\x1f".join([kind, *map(str, parts), str(TEMPLATE_VERSION), __version__])
+    return f"wagtail_conditions:{kind}:{hashlib.sha256(material.encode()).hexdigest()}"
+
+
+def _read(key):
+    """What is kept under ``key``, or None (a cache that fails is a miss, logged once)."""
+    try:
+        kept = _cache().get(key)
+    except CACHE_ERRORS as error:
+        _report(error, "be read")
+        return None
+    if kept is not None:
+        _recovered()
+    return kept
+
+
 def remember(kind, parts, compute):
     """``compute()``, worked out once per content version and kept under ``kind`` and
     ``parts`` (a result of None is not kept): for what depends only on content the version
@@ -326,22 +343,36 @@ def remember(kind, parts, compute):
         version = _content_version_model().current()
     except DatabaseError:
         return compute()  # which meets the same database, and says why
-    material = "\x1f".join(
-        [str(version), kind, *map(str, parts), str(TEMPLATE_VERSION), __version__]
-    )
-    key = f"wagtail_conditions:{kind}:{hashlib.sha256(material.encode()).hexdigest()}"
-    try:
-        kept = _cache().get(key)
-    except CACHE_ERRORS as error:
-        _report(error, "be read")
-        return compute()
+    key = _kept_key(kind, [version, *parts])
+    kept = _read(key)
     if kept is not None:
-        _recovered()
         return kept
     value = compute()
     if value is not None:
         _store(key, value)
     return value
+
+
+def fragment_key(request, parts):
+    """The key of an HTML fragment of a page rendered for the cache that shows only what
+    ``parts`` name (and the language, the date and the markers' secret), kept across content
+    versions: the first view after a change elsewhere reads it instead of rendering it. None
+    when the page is not rendered for the cache."""
+    if request is None or not getattr(request, RENDERING_ATTRIBUTE, False):
+        return None
+    language = translation.get_language() or ""
+    today = timezone.localdate().isoformat()
+    return _kept_key("fragment", [_marker_secret(), language, today, *parts])
+
+
+def kept_fragment(key):
+    """The fragment kept under ``key`` (``fragment_key``), or None."""
+    return _read(key) if key else None
+
+
+def keep_fragment(key, html):
+    if key:
+        _store(key, str(html))
 
 
 def reference_marker():

@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import caches
 from django.core.checks import run_checks
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -18,9 +19,10 @@ from tests.builders.appointments import configure, submit_url
 from tests.builders.i18n import multilingual_site, translate
 from wagtail_conditions import render_cache
 from wagtail_conditions.appointments import pipeline
+from wagtail_conditions.appointments.form_state import FormState
 from wagtail_conditions.appointments.kept_forms import KeptForm
 from wagtail_conditions.appointments.tokens import read_form_token
-from wagtail_conditions.blocks.appointment import iter_form_blocks
+from wagtail_conditions.blocks.appointment import AppointmentFormBlock, iter_form_blocks
 from wagtail_conditions.models import (
     AppointmentRequest,
     AppointmentSettings,
@@ -553,3 +555,69 @@ def test_a_kept_form_in_a_cache_that_is_down_costs_no_request(
         for _ in range(2):
             assert sent_form(client, condition).status_code == 303
     assert AppointmentRequest.objects.count() == 2
+
+
+# --- A fresh form's HTML, kept by what it shows (AppointmentFormBlock.render) ---------------
+
+
+def form_section(response):
+    found = re.search(r'<section class="wc-appointment".*?</section>', html(response), re.S)
+    return TOKEN.sub("", found[0])
+
+
+def test_a_fresh_forms_html_is_read_back_after_a_change_elsewhere(client, condition, monkeypatch):
+    first = views(client, condition.url)[0]
+    render_cache.new_content_version()  # a publish elsewhere: the page is rendered again
+    built = []
+    monkeypatch.setattr(
+        AppointmentFormBlock, "get_form", lambda self, *a, **k: built.append(1) or None
+    )
+    second = views(client, condition.url)[0]
+    assert built == []  # the form was not built again: its HTML was read back
+    assert second.templates  # the page itself was rendered again
+    assert form_section(second) == form_section(first)
+    tokens = TOKEN.findall(html(second))
+    assert tokens and set(tokens).isdisjoint(TOKEN.findall(html(first)))  # still fresh
+    for token in tokens:
+        read_form_token(token, page_id=condition.pk, block_id=BLOCK.search(html(second))[1])
+
+
+def test_a_kept_forms_html_follows_its_settings_and_its_privacy_page(client, condition):
+    views(client, condition.url)
+    page = ConditionPage.objects.get(pk=condition.pk)
+    (form,) = [c for c in page.approach_benefits if c.block_type == "appointment_form"]
+    form.value["button_label"] = "Ask for a visit"
+    publish(page)
+    assert "Ask for a visit" in form_section(views(client, condition.url)[0])
+    home = Site.objects.get(is_default_site=True).root_page
+    privacy = home.add_child(instance=Page(title="Privacy", slug="privacy"))
+    site_settings = AppointmentSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.privacy_notice = privacy
+    site_settings.save()
+    assert 'href="/privacy/"' in form_section(views(client, condition.url)[0])
+    privacy.slug = "our-privacy-notice"
+    publish(privacy)  # moved: its URL changes, nothing of the form's block or settings does
+    section = form_section(views(client, condition.url)[0])
+    assert 'href="/our-privacy-notice/"' in section and 'href="/privacy/"' not in section
+
+
+def test_a_form_showing_errors_is_never_kept_nor_read_back(client, condition):
+    views(client, condition.url)
+    response = sent_form(client, condition, email="not an address")
+    assert response.status_code == 422
+    assert "Enter an email address in the correct format" in html(response)
+    again = views(client, condition.url)[0]
+    assert "Enter an email address" not in html(again) and "not an address" not in html(again)
+
+
+def test_a_subclass_that_changes_the_forms_context_is_rendered_each_time():
+    class OwnForm(AppointmentFormBlock):
+        def get_context(self, value, parent_context=None):
+            return {**super().get_context(value, parent_context), "extra": True}
+
+    request = RequestFactory().get("/")
+    setattr(request, render_cache.RENDERING_ATTRIBUTE, True)
+    assert OwnForm()._fragment_key({}, Page(pk=1), "b", None, FormState(), request, {}) is None
+    assert AppointmentFormBlock()._fragment_key(
+        {}, Page(pk=1), "b", None, FormState(), request, {}
+    )

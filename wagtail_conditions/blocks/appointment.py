@@ -7,8 +7,10 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -437,6 +439,12 @@ class AppointmentFormBlock(blocks.StructBlock):
 
         config = self.get_config(value, page, block_id, request=request)
         state = get_form_state(request, block_id) or FormState()
+        key = self._fragment_key(value, page, block_id, config, state, request, parent_context)
+        kept = render_cache.kept_fragment(key)
+        if kept is not None:
+            context["kept_html"] = kept
+            return context
+        context["fragment_key"] = key
         form = state.form or self.get_form(config=config)
         prefix = f"appointment-{block_id[:8]}"
         form.auto_id = prefix + "-%s"
@@ -460,6 +468,48 @@ class AppointmentFormBlock(blocks.StructBlock):
         if state.sent:
             context["thank_you"] = self.render_thank_you(value, context)
         return context
+
+    def render(self, value, context=None):
+        # Wagtail's render, but a fresh form's HTML is read from the render cache where
+        # ``get_context`` found it, and kept where it did not.
+        template = self.get_template(value, context=context)
+        if not template:
+            return self.render_basic(value, context=context)
+        new_context = self.get_context(
+            value, parent_context=None if context is None else dict(context)
+        )
+        if "kept_html" in new_context:
+            return mark_safe(new_context["kept_html"])  # noqa: S308 - our own template's output
+        html = render_to_string(template, new_context)
+        render_cache.keep_fragment(new_context.get("fragment_key"), html)
+        return mark_safe(html)  # noqa: S308 - a rendered template, as Wagtail marks it
+
+    def _fragment_key(self, value, page, block_id, config, state, request, parent_context):
+        """The key of this form's HTML as a fresh form rendered for the render cache (its
+        token a marker), kept across content versions: everything it shows is in the key (the
+        block's value, its resolved config with the privacy page's URL, the page and block,
+        the template, the URLs it posts to; the language and date). None for a form showing a
+        visitor's state, and for a subclass that changes how the form is rendered."""
+        if state.form is not None or state.sent or state.notice or state.token:
+            return None
+        if type(self).get_context is not AppointmentFormBlock.get_context or (
+            type(self).render is not AppointmentFormBlock.render
+        ):
+            return None
+        return render_cache.fragment_key(
+            request,
+            [
+                f"{type(self).__module__}.{type(self).__qualname__}",
+                self.get_template(value, context=parent_context),
+                json.dumps(self.get_prep_value(value), sort_keys=True, default=str),
+                repr(config),
+                page.pk,
+                block_id,
+                reverse("wagtail_conditions:appointment_submit"),
+                reverse("wagtail_conditions:appointment_token"),
+                static("wagtail_conditions/js/appointment-form.js"),
+            ],
+        )
 
 
 def form_anchor(value, block_id):
