@@ -4,8 +4,11 @@ form tokens; what belongs to one visitor is never cached; a cache that fails cos
 
 import dataclasses
 import logging
+import os
 import pickle
 import re
+import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import caches
@@ -23,6 +26,7 @@ from wagtail_conditions.appointments.form_state import FormState
 from wagtail_conditions.appointments.kept_forms import KeptForm
 from wagtail_conditions.appointments.tokens import read_form_token
 from wagtail_conditions.blocks.appointment import AppointmentFormBlock, iter_form_blocks
+from wagtail_conditions.conf import conf
 from wagtail_conditions.models import (
     AppointmentRequest,
     AppointmentSettings,
@@ -35,15 +39,67 @@ from wagtail_conditions.models import (
 
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
 BLOCK = re.compile(r'name="block" value="([^"]+)"')
+# Database 15 of the server in REDIS_URL (default: local), under a key prefix of each test's own.
+REDIS_URL = (
+    urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"))._replace(path="/15").geturl()
+)
 # The keys of pages' HTML in the render cache.
 PAGE_KEYS = "wagtail_conditions:page:"
 
 
+@pytest.fixture(params=["locmem", "redis"])
+def render_cache_backend(request, settings):
+    """The render cache on, in the local-memory cache (a ``wagtail start`` site's) and in
+    Redis (production's): each test runs on both."""
+    if request.param == "locmem":
+        configure(settings, RENDER_CACHE=True)
+        yield
+        return
+    redis = pytest.importorskip("redis", reason="the redis package is not installed")
+    prefix = f"wagtail-conditions-test-{uuid.uuid4().hex}"
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError as error:
+        reason = f"Redis at {REDIS_URL} did not answer ({error})"
+        if os.environ.get("CI", "").lower() == "true" or os.environ.get(
+            "WAGTAIL_CONDITIONS_REQUIRE_SERVICES"
+        ) == "1":
+            pytest.fail(f"{reason}; CI runs the render cache on Redis")
+        pytest.skip(f"{reason}; the render cache's Redis run skipped")
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    configure(settings, RENDER_CACHE=True, RENDER_CACHE_ALIAS="pages")
+    yield
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture
-def condition(demo_condition, settings):
-    configure(settings, RENDER_CACHE=True)
+def condition(demo_condition, render_cache_backend):
     # Its own instance: the module's shared one must not carry one test's changes to the next.
     return ConditionPage.objects.get(pk=demo_condition.pk)
+
+
+def forget_pages():
+    """Remove every page's HTML from the render cache (what is kept of forms stays)."""
+    cache = caches[conf.RENDER_CACHE_ALIAS]
+    if hasattr(cache, "_cache") and isinstance(cache._cache, dict):  # local memory
+        keys = [key.split(":", 2)[2] for key in list(cache._cache)]
+        cache.delete_many([key for key in keys if key.startswith(PAGE_KEYS)])
+        return
+    client = cache._cache.get_client()
+    pattern = cache.make_key(PAGE_KEYS + "*")
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    assert keys
+    client.delete(*keys)
 
 
 def views(client, url):
@@ -281,7 +337,7 @@ def test_a_private_page_is_never_stored(client, condition):
         password="s3cret",
     )
     render_cache.new_content_version()
-    cache = caches["default"]
+    cache = caches[conf.RENDER_CACHE_ALIAS]
     key = render_cache.cache_key(condition, client.get(condition.url).wsgi_request)
     assert cache.get(key) is None
 
@@ -369,7 +425,7 @@ def test_the_errors_are_put_into_the_cached_page_with_the_answers(client, condit
 
 def test_the_thank_you_of_a_page_not_in_the_cache_renders_the_whole_page(client, condition):
     response = sent_form(client, condition)
-    caches["default"].clear()
+    forget_pages()
     thank_you = client.get(response["Location"])
     assert "Request sent" in html(thank_you)
     assert '<meta name="robots" content="noindex">' in html(thank_you)
@@ -519,8 +575,7 @@ def test_an_invalid_submission_of_a_kept_form_shows_the_whole_page_with_its_erro
     data = form_data(client, condition, email="not an address")
     # The page's HTML gone (the form stays kept): the page is rendered whole, from the kept
     # form's page.
-    page_keys = [key.split(":", 2)[2] for key in list(caches["default"]._cache)]
-    caches["default"].delete_many([key for key in page_keys if key.startswith(PAGE_KEYS)])
+    forget_pages()
     response = client.post(submit_url(), data)
     assert response.status_code == 422
     assert "Enter an email address in the correct format" in html(response)
