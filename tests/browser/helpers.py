@@ -1,6 +1,7 @@
 """Steps shared by the browser tests."""
 
 import datetime
+import re
 
 from django.utils import timezone
 
@@ -51,3 +52,20 @@ def assert_stored(values):
 
 def focused_id(page):
     return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def log_in(page, username="editor", password="pw"):
+    """Sign in to Wagtail's admin as ``username``."""
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/")
+
+
+def publish(page):
+    """Publish from the page editor's "More actions" menu."""
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    # Published, Wagtail leaves the editor for the parent page's listing.
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/$"))

@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tests.browser.conftest import expect
+from tests.browser.helpers import log_in, publish
 from tests.builders.pages import BodyAreaFactory, make_site_tree
 from wagtail_conditions.blocks.streams import SectionStreamBlock
 from wagtail_conditions.models import ConditionPage, Practitioner, TherapyPage
@@ -93,14 +94,6 @@ def care_levels_label():
     return str(block.label) if block is not None else None
 
 
-def log_in(page):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/")
-
-
 def textbox(scope, label):
     """A text field by its label (Wagtail marks required ones "Label*")."""
     return scope.get_by_role("textbox", name=re.compile(rf"^{re.escape(label)}\*?$"))
@@ -145,13 +138,6 @@ def choose_reviewer(page, region, practitioner):
     chooser.get_by_role("link", name=re.compile(re.escape(practitioner.name))).first.click()
     expect(chooser).to_be_hidden()
     expect(region).to_contain_text(practitioner.name)
-
-
-def publish(page):
-    page.get_by_role("button", name="More actions").click()
-    page.get_by_role("button", name="Publish", exact=True).click()
-    # Published, Wagtail leaves the editor for the parent page's listing.
-    page.wait_for_url(re.compile(r"/admin/pages/\d+/$"))
 
 
 def test_editor_writes_previews_and_publishes_a_condition(page, clinic):
