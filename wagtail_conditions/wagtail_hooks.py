@@ -14,6 +14,7 @@ from .models import AppointmentRequest, BodyArea, Practitioner
 from .reviews import pages as review_pages
 from .reviews import panels as review_panels
 from .reviews import views as review_views
+from .webhooks.admin import WebhookEndpointViewSet
 
 
 class BodyAreaViewSet(SnippetViewSet):
@@ -43,6 +44,9 @@ class PractitionerViewSet(SnippetViewSet):
 
 
 register_snippet(PractitionerViewSet)
+# Webhook endpoints (Snippets › Webhook endpoints): the registration only; the admin views are
+# in wagtail_conditions.webhooks.admin.
+register_snippet(WebhookEndpointViewSet)
 
 
 # The appointment request inbox: wagtail-modeladmin registration only; the logic (permissions,

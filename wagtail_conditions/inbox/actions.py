@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.log_actions import LogContext
 
 from ..models import AppointmentRequest
+from ..webhooks import events as webhook_events
 from . import audit
 from .counts import forget_counts
 
@@ -71,7 +72,7 @@ def _counts_changed():
     transaction.on_commit(forget_counts)
 
 
-def _delete_in_batches(queryset):
+def _delete_in_batches(queryset, before_delete=None):
     # Batches keep memory flat when Django has to load rows to send delete signals.
     deleted = 0
     while True:
@@ -80,6 +81,9 @@ def _delete_in_batches(queryset):
             if deleted:
                 _counts_changed()
             return deleted
+        if before_delete is not None:
+            before_delete(pks)
+        # Their webhook deliveries stay, unlinked (SET_NULL): the log keeps no identifier.
         AppointmentRequest.objects.filter(pk__in=pks).delete()
         deleted += len(pks)
 
@@ -112,10 +116,16 @@ def purge(cutoff, *, status=None, user=None):
 def erase_person(email, *, user=None):
     """
     Delete every request made with ``email`` (case-insensitive); one audit entry, holding the
-    count only. Returns the count.
+    count only, and an ``appointment_request.erased`` webhook per request for the endpoints
+    that want it (sent after commit). Returns the count.
     """
+
+    def record_erased(pks):
+        requests = AppointmentRequest.objects.filter(pk__in=pks).exclude(status=AppointmentRequest.Status.SPAM)
+        webhook_events.record_erased(list(requests.values_list("reference", flat=True)))
+
     with transaction.atomic():
-        count = _delete_in_batches(AppointmentRequest.objects.for_email(email))
+        count = _delete_in_batches(AppointmentRequest.objects.for_email(email), record_erased)
         if count:
             audit.log_many(audit.ERASE, user=user, count=count)
     return count
