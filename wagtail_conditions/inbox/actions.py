@@ -12,6 +12,8 @@ from wagtail.log_actions import LogContext
 
 from ..models import AppointmentRequest
 from ..webhooks import events as webhook_events
+from ..webhooks.delivery import reopen
+from ..webhooks.tasks import enqueue_delivery
 from . import audit
 from .counts import forget_counts
 
@@ -63,6 +65,21 @@ def retry_notification(instance, *, user=None):
     if result is not None:
         audit.log_retry(instance, user=user, result=result)
     return result
+
+
+def replay_delivery(delivery, *, user):
+    """Send a webhook delivery again now, with its same ``webhook-id`` (a receiver that has it
+    already recognises it); one audit entry on its request. False if it cannot be replayed:
+    its endpoint is disabled, or its request is gone (an erasure already sent has no
+    reference left)."""
+    if not delivery.endpoint.enabled or not (delivery.appointment_id or delivery.reference):
+        return False
+    with transaction.atomic():
+        reopen(delivery)
+        if delivery.appointment is not None:
+            audit.log_webhook_replay(delivery.appointment, user=user, endpoint=delivery.endpoint)
+        transaction.on_commit(lambda: enqueue_delivery(delivery.pk), robust=True)
+    return True
 
 
 def _counts_changed():
@@ -121,7 +138,9 @@ def erase_person(email, *, user=None):
     """
 
     def record_erased(pks):
-        requests = AppointmentRequest.objects.filter(pk__in=pks).exclude(status=AppointmentRequest.Status.SPAM)
+        requests = AppointmentRequest.objects.filter(pk__in=pks).exclude(
+            status=AppointmentRequest.Status.SPAM
+        )
         webhook_events.record_erased(list(requests.values_list("reference", flat=True)))
 
     with transaction.atomic():

@@ -171,7 +171,11 @@ def log_webhook_fetch(instance, *, endpoint):
 
 def log_webhook_replay(instance, *, user, endpoint):
     return log(
-        instance, WEBHOOK_REPLAY, user=user, title=title_for(instance), data={"endpoint": endpoint.pk}
+        instance,
+        WEBHOOK_REPLAY,
+        user=user,
+        title=title_for(instance),
+        data={"endpoint": endpoint.pk},
     )
 
 
