@@ -181,7 +181,7 @@ def test_the_inspect_view_shows_the_deliveries_with_replay(delivered):
 def test_the_deliveries_list_names_the_failing_endpoints(delivered):
     gone = make_endpoint("https://old.clinic.example/", name="Old receiver", enabled=False)
     WebhookEndpoint.objects.filter(pk=gone.pk).update(
-        disabled_reason="The receiver answered 410 Gone"
+        disabled_reason="410 Gone, 2026-12-07 10:00 UTC"
     )
     client = _client(make_user("viewer", ACCESS, VIEW))
     response = client.get(inbox_url("deliveries"))

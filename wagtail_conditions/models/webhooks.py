@@ -94,8 +94,12 @@ class WebhookEndpoint(models.Model):
         ),
     )
     secret = models.CharField(_("secret"), max_length=100, default=new_secret, editable=False)
-    previous_secret = models.CharField(max_length=100, blank=True, editable=False)
-    previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    previous_secret = models.CharField(
+        _("previous secret"), max_length=100, blank=True, editable=False
+    )
+    previous_secret_expires_at = models.DateTimeField(
+        _("previous secret signs until"), null=True, blank=True, editable=False
+    )
     disabled_reason = models.CharField(
         _("why it was disabled"), max_length=255, blank=True, editable=False
     )
@@ -111,6 +115,11 @@ class WebhookEndpoint(models.Model):
 
     def __repr__(self):
         return f"<WebhookEndpoint {self.pk}: {self.name}>"
+
+    def save(self, *args, **kwargs):
+        if self.enabled:
+            self.disabled_reason = ""  # staff turned it back on
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -187,7 +196,7 @@ class WebhookDelivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="webhook_deliveries",
     )
-    reference = models.CharField(max_length=32, blank=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=32, blank=True, editable=False)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)
     webhook_id = models.CharField(
         _("webhook ID"), max_length=40, unique=True, default=new_webhook_id, editable=False

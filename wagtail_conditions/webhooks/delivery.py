@@ -133,9 +133,8 @@ def deliver(delivery_pk):
     if 200 <= response.status < 300:
         return _finish(delivery, Status.DELIVERED)
     if response.status == 410:
-        disable_endpoint(
-            endpoint, f"The receiver answered 410 Gone on {timezone.now():%Y-%m-%d %H:%M} UTC"
-        )
+        # Data, not a sentence: the admin words it in the reader's language.
+        disable_endpoint(endpoint, f"410 Gone, {timezone.now():%Y-%m-%d %H:%M} UTC")
         return _finish(delivery, Status.FAILED, error="410 Gone: endpoint disabled")
     return _retry_or_give_up(delivery, f"HTTP {response.status}")
 
