@@ -402,3 +402,22 @@ def test_signature_headers_follow_the_spec():
     assert headers["webhook-timestamp"] == str(int(now.timestamp()))
     assert headers["webhook-signature"].startswith("v1,")
     assert endpoint.secret.startswith("whsec_")
+
+
+def test_the_json_api_delivers_too(
+    form_page, endpoint_for, receiver, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.builders.api import json_body
+
+    endpoint_for(payload_format=PayloadFormat.JSON)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtail_conditions:appointment_api_submit"),
+            json.dumps(json_body(form_page)),
+            content_type="application/json",
+        )
+    assert response.status_code == 201
+    [received] = receiver.accepted
+    assert received.payload["data"]["reference"] == response.json()["reference"]
