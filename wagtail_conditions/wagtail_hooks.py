@@ -57,8 +57,13 @@ hooks.register("register_log_actions", inbox_audit.register_log_actions)
 
 @hooks.register("construct_homepage_panels")
 def add_inbox_panel(request, panels):
-    index_url = InboxURLHelper(AppointmentRequest).index_url
-    inbox_panels.construct_homepage_panels(request, panels, index_url=index_url)
+    url_helper = InboxURLHelper(AppointmentRequest)
+    inbox_panels.construct_homepage_panels(
+        request,
+        panels,
+        index_url=url_helper.index_url,
+        deliveries_url=url_helper.get_action_url("deliveries"),
+    )
 
 
 # Medical review: the report in the Reports menu and its dashboard panel. The logic

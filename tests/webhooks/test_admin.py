@@ -295,3 +295,26 @@ def test_check_an_immediate_task_backend_with_an_enabled_endpoint(webhook_settin
     assert checks.check_webhooks(None, databases=["default"]) == []
     # Without the database (a plain `manage.py check`), nothing is read.
     assert checks.check_webhooks(None, databases=None) == []
+
+
+def test_the_dashboard_names_failing_endpoints_to_inbox_readers_only(delivered):
+    gone = make_endpoint("https://old.clinic.example/", name="Old receiver", enabled=False)
+    WebhookEndpoint.objects.filter(pk=gone.pk).update(
+        disabled_reason="410 Gone, 2026-12-07 10:00 UTC"
+    )
+    reader = _client(make_user("reader", ACCESS, VIEW))
+    body = reader.get(reverse("wagtailadmin_home")).content.decode()
+    assert 'id="webhook-failures-section"' in body
+    assert "Old receiver: disabled by its receiver (410 Gone" in body
+    assert "n8n.clinic.example" not in body  # names, not URLs
+    assert inbox_url("deliveries") in body
+    stranger = _client(make_user("stranger", ACCESS))
+    assert (
+        'id="webhook-failures-section"' not in stranger.get(reverse("wagtailadmin_home")).content.decode()
+    )
+
+
+def test_the_dashboard_shows_no_webhook_panel_when_all_is_well(webhook_settings):
+    make_endpoint("https://n8n.clinic.example/hook")
+    reader = _client(make_user("reader", ACCESS, VIEW))
+    assert 'id="webhook-failures-section"' not in reader.get(reverse("wagtailadmin_home")).content.decode()

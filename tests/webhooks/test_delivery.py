@@ -421,3 +421,33 @@ def test_the_json_api_delivers_too(
     assert response.status_code == 201
     [received] = receiver.accepted
     assert received.payload["data"]["reference"] == response.json()["reference"]
+
+
+def test_the_thin_link_of_a_fhir_endpoint_answers_the_bundle(
+    form_page, endpoint_for, receiver, submit, client
+):
+    from fhir.resources.R4B.bundle import Bundle
+
+    endpoint = endpoint_for()
+    appointment = submit(form_page)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(payload_format=PayloadFormat.FHIR)
+    url = receiver.accepted[0].payload["data"]["details_url"].removeprefix("http://testserver")
+    bundle = Bundle.model_validate(client.get(url).json())
+    assert bundle.entry[1].resource.identifier[0].value == appointment.reference
+
+
+def test_no_secret_or_patient_data_in_log_lines(form_page, endpoint_for, receiver, submit, caplog):
+    endpoint = endpoint_for()
+    receiver.mode = 410
+    with caplog.at_level("DEBUG"):
+        appointment = submit(form_page)
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "disabled" in text  # the 410 was logged
+    for value in (
+        endpoint.secret,
+        appointment.name,
+        appointment.email,
+        appointment.phone,
+        appointment.reference,
+    ):
+        assert value not in text

@@ -21,6 +21,7 @@ import logging
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ..conf import conf
@@ -150,4 +151,15 @@ def reopen(delivery):
     """Make a delivery (delivered or failed) due again now, with the same webhook-id."""
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=Status.PENDING, next_attempt_at=timezone.now(), error=""
+    )
+
+
+def failing_endpoints():
+    """Endpoints that are failing now: disabled by their receiver (410), or enabled with a
+    delivery waiting for a retry."""
+    retrying = WebhookDelivery.objects.filter(
+        endpoint=OuterRef("pk"), status=WebhookDelivery.Status.RETRYING
+    )
+    return WebhookEndpoint.objects.filter(
+        Q(enabled=False, disabled_reason__gt="") | (Q(enabled=True) & Exists(retrying))
     )

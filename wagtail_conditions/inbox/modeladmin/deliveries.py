@@ -4,29 +4,18 @@ endpoints that are failing, and the one-click replay (POST, CSRF-checked, needin
 "view" and "change"), which sends a delivery again with its same ``webhook-id``.
 """
 
-from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail_modeladmin.views import WMABaseView
 
-from ...models import WebhookDelivery, WebhookEndpoint
+from ...models import WebhookDelivery
+from ...webhooks.delivery import failing_endpoints
 from .. import actions
 
 LIST_LIMIT = 200
 NOT_DELIVERED = (WebhookDelivery.Status.RETRYING, WebhookDelivery.Status.FAILED)
-
-
-def failing_endpoints():
-    """Endpoints that are failing now: disabled by their receiver (410), or enabled with a
-    delivery waiting for a retry."""
-    retrying = WebhookDelivery.objects.filter(
-        endpoint=OuterRef("pk"), status=WebhookDelivery.Status.RETRYING
-    )
-    return WebhookEndpoint.objects.filter(
-        Q(enabled=False, disabled_reason__gt="") | (Q(enabled=True) & Exists(retrying))
-    )
 
 
 def deliveries_for(appointment):
