@@ -310,11 +310,25 @@ def test_the_dashboard_names_failing_endpoints_to_inbox_readers_only(delivered):
     assert inbox_url("deliveries") in body
     stranger = _client(make_user("stranger", ACCESS))
     assert (
-        'id="webhook-failures-section"' not in stranger.get(reverse("wagtailadmin_home")).content.decode()
+        'id="webhook-failures-section"'
+        not in stranger.get(reverse("wagtailadmin_home")).content.decode()
     )
 
 
 def test_the_dashboard_shows_no_webhook_panel_when_all_is_well(webhook_settings):
     make_endpoint("https://n8n.clinic.example/hook")
     reader = _client(make_user("reader", ACCESS, VIEW))
-    assert 'id="webhook-failures-section"' not in reader.get(reverse("wagtailadmin_home")).content.decode()
+    assert (
+        'id="webhook-failures-section"'
+        not in reader.get(reverse("wagtailadmin_home")).content.decode()
+    )
+
+
+def test_the_list_and_the_edit_view_link_to_rotation_for_those_who_may_change(integrator):
+    endpoint = make_endpoint("https://n8n.clinic.example/hook")
+    rotate = reverse(f"{SNIPPET}:rotate", args=[endpoint.pk])
+    client = _client(integrator)
+    assert rotate in client.get(reverse(f"{SNIPPET}:list")).content.decode()
+    assert rotate in client.get(reverse(f"{SNIPPET}:edit", args=[endpoint.pk])).content.decode()
+    viewer = _client(make_user("viewer", ACCESS, "wagtail_conditions.view_webhookendpoint"))
+    assert rotate not in viewer.get(reverse(f"{SNIPPET}:list")).content.decode()

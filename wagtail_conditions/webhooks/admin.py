@@ -12,12 +12,15 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from ..conf import conf
 from ..models.webhooks import WebhookEndpoint
@@ -56,13 +59,39 @@ class EndpointCreateView(CreateView):
         )
 
 
+ROTATE_LABEL = _("Rotate the secret")
+
+
+class EndpointIndexView(IndexView):
+    rotate_url_name = None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.permission_policy.user_has_permission(self.request.user, "change"):
+            url = reverse(self.rotate_url_name, args=[instance.pk])
+            buttons.append(MenuItem(ROTATE_LABEL, url=url, icon_name="key", priority=25))
+        return buttons
+
+
+class EndpointEditView(EditView):
+    rotate_url_name = None
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.permission_policy.user_has_permission(self.request.user, "change"):
+            url = reverse(self.rotate_url_name, args=[self.object.pk])
+            buttons.append(Button(ROTATE_LABEL, url=url, icon_name="key", priority=15))
+        return buttons
+
+
 class RotateSecretView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
     """GET asks for confirmation; POST makes a new secret and shows it once."""
 
     model = WebhookEndpoint
     permission_required = "change"
     template_name = "wagtail_conditions/webhooks/rotate.html"
-    page_title = _("Rotate the secret")
+    page_title = ROTATE_LABEL
     http_method_names = ["get", "post"]
     index_url_name = None
 
@@ -87,6 +116,8 @@ class WebhookEndpointViewSet(SnippetViewSet):
     icon = "link-external"
     menu_label = _("Webhook endpoints")
     add_view_class = EndpointCreateView
+    index_view_class = EndpointIndexView
+    edit_view_class = EndpointEditView
     list_display = ["name", "url", "enabled", "payload_format", "disabled_reason"]
     # The secret is not a column: listing and exporting never show it.
     list_export = ["name", "url", "enabled", "payload_format", "events", "disabled_reason"]
@@ -97,6 +128,12 @@ class WebhookEndpointViewSet(SnippetViewSet):
         FieldPanel("events"),
         FieldPanel("payload_format"),
     ]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(rotate_url_name=self.get_url_name("rotate"), **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(rotate_url_name=self.get_url_name("rotate"), **kwargs)
 
     def get_urlpatterns(self):
         return [
