@@ -332,3 +332,10 @@ def test_the_list_and_the_edit_view_link_to_rotation_for_those_who_may_change(in
     assert rotate in client.get(reverse(f"{SNIPPET}:edit", args=[endpoint.pk])).content.decode()
     viewer = _client(make_user("viewer", ACCESS, "wagtail_conditions.view_webhookendpoint"))
     assert rotate not in viewer.get(reverse(f"{SNIPPET}:list")).content.decode()
+
+
+def test_endpoints_cannot_be_copied_with_their_secret(integrator):
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        reverse(f"{SNIPPET}:copy", args=[1])

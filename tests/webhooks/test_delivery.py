@@ -451,3 +451,22 @@ def test_no_secret_or_patient_data_in_log_lines(form_page, endpoint_for, receive
         appointment.reference,
     ):
         assert value not in text
+
+
+def test_a_request_taken_out_of_spam_is_delivered_once(
+    form_page, endpoint_for, receiver, submit, django_capture_on_commit_callbacks
+):
+    from wagtail_conditions.inbox import actions
+    from wagtail_conditions.models import AppointmentRequest
+
+    endpoint_for()
+    appointment = submit(form_page, website="http://spam.example")
+    assert appointment.status == AppointmentRequest.Status.SPAM and receiver.accepted == []
+    queryset = AppointmentRequest.objects.filter(pk=appointment.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.change_status(queryset, AppointmentRequest.Status.NEW, user=None)
+    assert [d.payload["data"]["reference"] for d in receiver.accepted] == [appointment.reference]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.change_status(queryset, AppointmentRequest.Status.SPAM, user=None)
+        actions.change_status(queryset, AppointmentRequest.Status.NEW, user=None)
+    assert len(receiver.accepted) == 1  # once

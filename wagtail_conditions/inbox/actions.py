@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.log_actions import LogContext
 
 from ..models import AppointmentRequest
+from ..models.webhooks import Event
 from ..webhooks import events as webhook_events
 from ..webhooks.delivery import reopen
 from ..webhooks.tasks import enqueue_delivery
@@ -25,6 +26,8 @@ def save_edit(form, *, user, previous_status):
     with transaction.atomic():
         instance = form.save()
         audit.log_edit(instance, user=user, previous_status=previous_status)
+        if previous_status == AppointmentRequest.Status.SPAM:
+            _no_longer_spam([instance.pk])
         _counts_changed()
     return instance
 
@@ -46,8 +49,23 @@ def change_status(queryset, status, *, user):
         )
         for obj in changing:
             audit.log_status_change(obj, user=user, old=obj.status, new=status.value)
+        if status != AppointmentRequest.Status.SPAM:
+            _no_longer_spam(
+                [obj.pk for obj in changing if obj.status == AppointmentRequest.Status.SPAM]
+            )
         _counts_changed()
     return len(changing)
+
+
+def _no_longer_spam(pks):
+    """Requests staff took out of spam are handed on as new ones were (webhooks), once."""
+    if not pks:
+        return
+    for appointment in AppointmentRequest.objects.filter(pk__in=pks).exclude(
+        status=AppointmentRequest.Status.SPAM
+    ):
+        if not appointment.webhook_deliveries.filter(event=Event.CREATED).exists():
+            webhook_events.record_created(appointment)
 
 
 def delete_request(instance, *, user):

@@ -117,6 +117,8 @@ class WebhookEndpointViewSet(SnippetViewSet):
     menu_label = _("Webhook endpoints")
     add_view_class = EndpointCreateView
     index_view_class = EndpointIndexView
+    # A copy would share the secret, never shown for it: make a new endpoint instead.
+    copy_view_enabled = False
     edit_view_class = EndpointEditView
     list_display = ["name", "url", "enabled", "payload_format", "disabled_reason"]
     # The secret is not a column: listing and exporting never show it.
