@@ -470,3 +470,17 @@ def test_a_request_taken_out_of_spam_is_delivered_once(
         actions.change_status(queryset, AppointmentRequest.Status.SPAM, user=None)
         actions.change_status(queryset, AppointmentRequest.Status.NEW, user=None)
     assert len(receiver.accepted) == 1  # once
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_host_name(webhook_settings):
+    context = mock.Mock()
+    context.wrap_socket.side_effect = OSError("handshake stopped here")
+    with (
+        mock.patch.object(transport, "resolve", return_value=["93.184.215.14"]),
+        mock.patch.object(transport.socket, "create_connection") as connect,
+        mock.patch.object(transport.ssl, "create_default_context", return_value=context),
+    ):
+        with pytest.raises(OSError, match="handshake"):
+            transport.post("https://receiver.clinic.example/hook", b"{}", {})
+    assert connect.call_args.args[0] == ("93.184.215.14", 443)
+    assert context.wrap_socket.call_args.kwargs == {"server_hostname": "receiver.clinic.example"}
