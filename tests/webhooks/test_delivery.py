@@ -484,3 +484,15 @@ def test_https_connects_to_the_checked_address_and_verifies_the_host_name(webhoo
             transport.post("https://receiver.clinic.example/hook", b"{}", {})
     assert connect.call_args.args[0] == ("93.184.215.14", 443)
     assert context.wrap_socket.call_args.kwargs == {"server_hostname": "receiver.clinic.example"}
+
+
+def test_a_hung_dns_lookup_times_out(webhook_settings):
+    def hang(*args, **kwargs):
+        time.sleep(3)
+        return []
+
+    started = time.monotonic()
+    with mock.patch.object(transport.socket, "getaddrinfo", side_effect=hang):
+        with pytest.raises(TimeoutError):
+            transport.resolve("receiver.clinic.example", 443)
+    assert time.monotonic() - started < 2  # WEBHOOK_CONNECT_TIMEOUT is 1 s here

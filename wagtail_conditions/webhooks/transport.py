@@ -6,14 +6,15 @@ loopback, link-local — the cloud metadata address 169.254.169.254 is one — m
 reserved or otherwise not globally routable); the connection then goes to that resolved
 address, so a second lookup (DNS rebinding) cannot point it elsewhere. TLS still checks the
 certificate against the host name. Redirects are never followed (a 3xx is a failure), and
-the whole exchange is bounded by a connect timeout and a total deadline after which the
-socket is shut.
+the exchange is bounded: the DNS lookup and the connection each by the connect timeout, and
+everything from the connection on by a total deadline after which the socket is shut.
 
 Plain HTTP and loopback addresses are refused too, except under DEBUG or with
 ``WEBHOOK_ALLOW_LOOPBACK`` (for tests and a receiver on the same machine); private
 addresses are refused either way.
 """
 
+import concurrent.futures
 import http.client
 import ipaddress
 import socket
@@ -41,9 +42,17 @@ class Response:
     latency_ms: int
 
 
+# getaddrinfo has no timeout of its own: lookups run here, and are waited for no longer than
+# the connect timeout (a hung one keeps its thread until the resolver gives up).
+_resolver = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-dns")
+
+
 def resolve(host, port):
-    """The addresses ``host`` resolves to (tests replace this to fake a DNS answer)."""
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    """The addresses ``host`` resolves to (tests replace this to fake a DNS answer). Raises
+    ``TimeoutError`` after ``WEBHOOK_CONNECT_TIMEOUT`` seconds, ``OSError`` if it fails."""
+    lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    infos = lookup.result(timeout=conf.WEBHOOK_CONNECT_TIMEOUT)
+    return [info[4][0] for info in infos]
 
 
 def _loopback_allowed():
