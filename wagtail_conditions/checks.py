@@ -23,6 +23,7 @@ from .models import (
     TherapyPageMixin,
 )
 from .models.pages import ModelSettingError
+from .webhooks.tasks import deliver_webhook
 
 REQUIRED_APPS = [
     "wagtail_modeladmin",
@@ -517,3 +518,69 @@ def check_privacy_notice(app_configs, databases=None, **kwargs):
                 )
             )
     return warnings
+
+
+# Task backends that cannot send a webhook from a worker: the immediate one runs it inside the
+# web request; the dummy one never runs it.
+NON_WORKER_TASK_BACKENDS = (
+    *IMMEDIATE_TASK_BACKENDS,
+    "django_tasks.backends.dummy.DummyBackend",
+    "django.tasks.backends.dummy.DummyBackend",
+)
+
+
+def _standardwebhooks_missing():
+    try:
+        import standardwebhooks.webhooks  # noqa: F401  (an optional extra)
+    except ImportError:
+        return True
+    return False
+
+
+@register()
+def check_webhooks(app_configs, databases=None, **kwargs):
+    """E011 and W009, about enabled webhook endpoints. They read the database, so they run
+    with ``migrate`` and ``check --database default``, as W007 does."""
+    if not databases:
+        return []
+    WebhookEndpoint = apps.get_model("wagtail_conditions", "WebhookEndpoint")
+    enabled = False
+    for alias in databases:
+        try:
+            enabled = enabled or WebhookEndpoint.objects.using(alias).filter(enabled=True).exists()
+        except DatabaseError:
+            continue  # not migrated yet
+    if not enabled:
+        return []
+    messages = []
+    if _standardwebhooks_missing():
+        messages.append(
+            Error(
+                _(
+                    "A webhook endpoint is enabled, but the standardwebhooks library is not installed."
+                ),
+                hint=_(
+                    "Install the webhooks extra: pip install 'wagtail-conditions[webhooks]'. "
+                    "Until then every delivery fails and is retried."
+                ),
+                id="wagtail_conditions.E011",
+            )
+        )
+    backend_class = _class_among(_task_backend_path(deliver_webhook), NON_WORKER_TASK_BACKENDS)
+    if backend_class is not None and not settings.DEBUG:
+        messages.append(
+            Warning(
+                _(
+                    "A webhook endpoint is enabled, but webhooks run on the %(backend)s task "
+                    "backend: deliveries are not sent from a worker, and retries are never "
+                    "queued."
+                )
+                % {"backend": backend_class.__name__},
+                hint=_(
+                    "Use the database task backend (django-tasks-db) and run `manage.py "
+                    "db_worker` next to the web server. See the deployment guide."
+                ),
+                id="wagtail_conditions.W009",
+            )
+        )
+    return messages

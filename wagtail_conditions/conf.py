@@ -62,6 +62,23 @@ DEFAULTS = {
     # the rate-limit cache), so the public form cannot be used to send mail to a stranger
     # over and over. 0 turns the limit off.
     "APPOINTMENT_ACKNOWLEDGEMENT_INTERVAL": 60 * 60,
+    # --- Webhooks (wagtail_conditions/webhooks/, docs/integrations.md) ---
+    # Seconds to wait for a receiver to accept the connection, and for a whole delivery
+    # (connect, send, response headers) before it counts as failed and is retried.
+    "WEBHOOK_CONNECT_TIMEOUT": 5,
+    "WEBHOOK_TIMEOUT": 15,
+    # Seconds between a failed attempt and the next (Standard Webhooks' schedule: 5 s, 5 min,
+    # 30 min, 2 h, 5 h, then every 10 h): about three days of attempts, then it gives up.
+    "WEBHOOK_RETRY_SCHEDULE": [5, 300, 1800, 7200, 18000, *[36000] * 6],
+    # Seconds the old secret keeps signing (beside the new one) after a rotation.
+    "WEBHOOK_SECRET_OVERLAP": 60 * 60 * 24,
+    # Seconds a thin payload's link to the request's details stays valid.
+    "WEBHOOK_FETCH_MAX_AGE": 60 * 60 * 24,
+    # The FHIR identifier system of our references in FHIR payloads.
+    "WEBHOOK_FHIR_IDENTIFIER_SYSTEM": "urn:wagtail-conditions:appointment-request",
+    # Allow plain-HTTP receivers on loopback addresses (127.0.0.1, ::1) without DEBUG: for
+    # tests and a receiver on the same machine only. Private and other addresses stay refused.
+    "WEBHOOK_ALLOW_LOOPBACK": False,
     # --- Render once (wagtail_conditions/render_cache.py, docs/performance.md) ---
     # Whether our pages keep their HTML, rendered once per content version, in a cache and
     # answer anonymous visitors from it (each form gets a fresh token per response).

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 from .api.form_tokens import fresh_form_token
 from .api.submissions import submit_appointment_json
+from .webhooks.views import fetch_details
 
 app_name = "wagtail_conditions"
 
@@ -18,6 +19,8 @@ urlpatterns = [
     # with a RuntimeError). Unnamed, so reverse() gives the documented spelling.
     path("appointments/submit", views.submit_appointment),
     path("api/appointments", submit_appointment_json),
+    # The details behind a thin webhook payload (a signed link that expires).
+    path("api/appointments/webhook/<str:token>/", fetch_details, name="webhook_fetch"),
     path(
         "appointments/sent/<int:page_id>/<str:block_id>/",
         views.appointment_sent,

@@ -14,6 +14,7 @@ from .models import AppointmentRequest, BodyArea, Practitioner
 from .reviews import pages as review_pages
 from .reviews import panels as review_panels
 from .reviews import views as review_views
+from .webhooks.admin import WebhookEndpointViewSet
 
 
 class BodyAreaViewSet(SnippetViewSet):
@@ -43,6 +44,9 @@ class PractitionerViewSet(SnippetViewSet):
 
 
 register_snippet(PractitionerViewSet)
+# Webhook endpoints (Snippets › Webhook endpoints): the registration only; the admin views are
+# in wagtail_conditions.webhooks.admin.
+register_snippet(WebhookEndpointViewSet)
 
 
 # The appointment request inbox: wagtail-modeladmin registration only; the logic (permissions,
@@ -53,8 +57,13 @@ hooks.register("register_log_actions", inbox_audit.register_log_actions)
 
 @hooks.register("construct_homepage_panels")
 def add_inbox_panel(request, panels):
-    index_url = InboxURLHelper(AppointmentRequest).index_url
-    inbox_panels.construct_homepage_panels(request, panels, index_url=index_url)
+    url_helper = InboxURLHelper(AppointmentRequest)
+    inbox_panels.construct_homepage_panels(
+        request,
+        panels,
+        index_url=url_helper.index_url,
+        deliveries_url=url_helper.get_action_url("deliveries"),
+    )
 
 
 # Medical review: the report in the Reports menu and its dashboard panel. The logic

@@ -15,10 +15,10 @@ from tests.builders.appointments import FORM_ID, FormPage, form_block, publish_h
 pytestmark = pytest.mark.django_db
 
 # Page (live, not restricted), its specific row, the site's appointment settings with their
-# privacy page (3); the insert in its own transaction: savepoint, INSERT, release (3; BEGIN and
-# COMMIT outside a test). The notification runs after commit, from the task queue. Any
-# change, up or down, fails.
-SUBMIT_QUERIES = 6
+# privacy page (3); the insert in its own transaction: savepoint, INSERT, the enabled webhook
+# endpoints (none here, so no delivery rows), release (4; BEGIN and COMMIT outside a test).
+# The notification runs after commit, from the task queue. Any change, up or down, fails.
+SUBMIT_QUERIES = 7
 
 
 def _child(type_, value):

@@ -29,6 +29,8 @@ from wagtail_conditions.models import (
     ConditionTherapy,
     TherapyIndexPage,
     TherapyPage,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 MODELS = [
@@ -40,6 +42,8 @@ MODELS = [
     ConditionTherapy,
     TherapyIndexPage,
     TherapyPage,
+    WebhookEndpoint,
+    WebhookDelivery,
 ]
 PAGE_MODELS = [ConditionIndexPage, ConditionPage, TherapyIndexPage, TherapyPage]
 PACKAGE_DIR = os.path.dirname(wagtail_conditions.__file__)

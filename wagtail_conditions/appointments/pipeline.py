@@ -27,6 +27,7 @@ from ..conf import conf
 from ..i18n import override_page_language
 from ..models import AppointmentRequest
 from ..signals import appointment_request_created
+from ..webhooks import events as webhook_events
 from . import tokens
 from .choices import HONEYPOT_FIELD, NotificationStatus, Status
 from .forms import AppointmentRequestForm
@@ -218,6 +219,9 @@ def _store(instance, form):
         try:
             with transaction.atomic():
                 instance.save()
+                if instance.status != Status.SPAM:
+                    # In the same transaction: a stored request always has its deliveries.
+                    webhook_events.record_created(instance)
                 if instance.notification_status == NotificationStatus.PENDING:
                     # robust: a queue that is down must not turn a stored request into an
                     # error (the visitor would think it failed); the row stays "pending" for

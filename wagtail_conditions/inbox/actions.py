@@ -11,6 +11,10 @@ from django.utils import timezone
 from wagtail.log_actions import LogContext
 
 from ..models import AppointmentRequest
+from ..models.webhooks import Event
+from ..webhooks import events as webhook_events
+from ..webhooks.delivery import reopen
+from ..webhooks.tasks import enqueue_delivery
 from . import audit
 from .counts import forget_counts
 
@@ -22,6 +26,8 @@ def save_edit(form, *, user, previous_status):
     with transaction.atomic():
         instance = form.save()
         audit.log_edit(instance, user=user, previous_status=previous_status)
+        if previous_status == AppointmentRequest.Status.SPAM:
+            _no_longer_spam([instance.pk])
         _counts_changed()
     return instance
 
@@ -43,8 +49,23 @@ def change_status(queryset, status, *, user):
         )
         for obj in changing:
             audit.log_status_change(obj, user=user, old=obj.status, new=status.value)
+        if status != AppointmentRequest.Status.SPAM:
+            _no_longer_spam(
+                [obj.pk for obj in changing if obj.status == AppointmentRequest.Status.SPAM]
+            )
         _counts_changed()
     return len(changing)
+
+
+def _no_longer_spam(pks):
+    """Requests staff took out of spam are handed on as new ones were (webhooks), once."""
+    if not pks:
+        return
+    for appointment in AppointmentRequest.objects.filter(pk__in=pks).exclude(
+        status=AppointmentRequest.Status.SPAM
+    ):
+        if not appointment.webhook_deliveries.filter(event=Event.CREATED).exists():
+            webhook_events.record_created(appointment)
 
 
 def delete_request(instance, *, user):
@@ -64,6 +85,21 @@ def retry_notification(instance, *, user=None):
     return result
 
 
+def replay_delivery(delivery, *, user):
+    """Send a webhook delivery again now, with its same ``webhook-id`` (a receiver that has it
+    already recognises it); one audit entry on its request. False if it cannot be replayed:
+    its endpoint is disabled, or its request is gone (an erasure already sent has no
+    reference left)."""
+    if not delivery.endpoint.enabled or not (delivery.appointment_id or delivery.reference):
+        return False
+    with transaction.atomic():
+        reopen(delivery)
+        if delivery.appointment is not None:
+            audit.log_webhook_replay(delivery.appointment, user=user, endpoint=delivery.endpoint)
+        transaction.on_commit(lambda: enqueue_delivery(delivery.pk), robust=True)
+    return True
+
+
 def _counts_changed():
     # Now, for this request's next page, and again once committed, in case another request
     # cached the old number in between.
@@ -71,7 +107,7 @@ def _counts_changed():
     transaction.on_commit(forget_counts)
 
 
-def _delete_in_batches(queryset):
+def _delete_in_batches(queryset, before_delete=None):
     # Batches keep memory flat when Django has to load rows to send delete signals.
     deleted = 0
     while True:
@@ -80,6 +116,9 @@ def _delete_in_batches(queryset):
             if deleted:
                 _counts_changed()
             return deleted
+        if before_delete is not None:
+            before_delete(pks)
+        # Their webhook deliveries stay, unlinked (SET_NULL): the log keeps no identifier.
         AppointmentRequest.objects.filter(pk__in=pks).delete()
         deleted += len(pks)
 
@@ -112,10 +151,18 @@ def purge(cutoff, *, status=None, user=None):
 def erase_person(email, *, user=None):
     """
     Delete every request made with ``email`` (case-insensitive); one audit entry, holding the
-    count only. Returns the count.
+    count only, and an ``appointment_request.erased`` webhook per request for the endpoints
+    that want it (sent after commit). Returns the count.
     """
+
+    def record_erased(pks):
+        requests = AppointmentRequest.objects.filter(pk__in=pks).exclude(
+            status=AppointmentRequest.Status.SPAM
+        )
+        webhook_events.record_erased(list(requests.values_list("reference", flat=True)))
+
     with transaction.atomic():
-        count = _delete_in_batches(AppointmentRequest.objects.for_email(email))
+        count = _delete_in_batches(AppointmentRequest.objects.for_email(email), record_erased)
         if count:
             audit.log_many(audit.ERASE, user=user, count=count)
     return count

@@ -23,6 +23,8 @@ EXPORT = "wagtail_conditions.export"
 PERSON_EXPORT = "wagtail_conditions.person_export"
 PURGE = "wagtail_conditions.purge"
 ERASE = "wagtail_conditions.erase"
+WEBHOOK_FETCH = "wagtail_conditions.webhook_fetch"
+WEBHOOK_REPLAY = "wagtail_conditions.webhook_replay"
 EDIT = "wagtail.edit"  # Wagtail's own: a save that left the status as it was
 DELETE = "wagtail.delete"  # Wagtail's own
 
@@ -139,6 +141,14 @@ def register_log_actions(actions):
     """
     actions.register_model(AppointmentRequest, AppointmentRequestLogEntry)
     actions.register_action(VIEW, _("View appointment request"), _("Viewed"))
+    actions.register_action(
+        WEBHOOK_FETCH,
+        _("Fetch appointment request by webhook link"),
+        _("Details fetched by a webhook receiver"),
+    )
+    actions.register_action(
+        WEBHOOK_REPLAY, _("Replay appointment request webhook"), _("Webhook delivery replayed")
+    )
     for action, formatter in [
         (STATUS, StatusChangeFormatter),
         (RETRY, RetryFormatter),
@@ -152,6 +162,21 @@ def register_log_actions(actions):
 
 def log_view(instance, *, user):
     return log(instance, VIEW, user=user, title=title_for(instance))
+
+
+def log_webhook_fetch(instance, *, endpoint):
+    """A receiver fetched the request through a thin payload's link (no user: a machine)."""
+    return log(instance, WEBHOOK_FETCH, title=title_for(instance), data={"endpoint": endpoint.pk})
+
+
+def log_webhook_replay(instance, *, user, endpoint):
+    return log(
+        instance,
+        WEBHOOK_REPLAY,
+        user=user,
+        title=title_for(instance),
+        data={"endpoint": endpoint.pk},
+    )
 
 
 def log_edit(instance, *, user, previous_status):

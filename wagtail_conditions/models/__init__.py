@@ -22,3 +22,4 @@ from .therapies import (  # noqa: F401
     TherapyPage,
     TherapyPageMixin,
 )
+from .webhooks import WebhookDelivery, WebhookEndpoint  # noqa: F401

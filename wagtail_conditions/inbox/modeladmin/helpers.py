@@ -53,21 +53,32 @@ class InboxPermissionHelper(PermissionHelper):
 class InboxURLHelper(AdminURLHelper):
     """Adds the list-wide actions (exports, bulk status) to modeladmin's URL scheme."""
 
-    PATHS = {"export_csv": "export/csv", "export_xlsx": "export/xlsx", "bulk_status": "bulk-status"}
+    PATHS = {
+        "export_csv": "export/csv",
+        "export_xlsx": "export/xlsx",
+        "bulk_status": "bulk-status",
+        "deliveries": "deliveries",
+    }
+    #: Actions on a webhook delivery (its primary key), not on a request.
+    DELIVERY_PATHS = {"replay_delivery": "deliveries/replay"}
 
     def _get_action_url_pattern(self, action):
         if action in self.PATHS:
             return rf"^{self.base_url_path}/{self.PATHS[action]}/$"
+        if action in self.DELIVERY_PATHS:
+            return rf"^{self.base_url_path}/{self.DELIVERY_PATHS[action]}/(?P<delivery_pk>\d+)/$"
         return super()._get_action_url_pattern(action)
 
     def get_action_url_pattern(self, action):
-        if action in self.PATHS:
+        if action in self.PATHS or action in self.DELIVERY_PATHS:
             return self._get_action_url_pattern(action)
         return super().get_action_url_pattern(action)
 
     def get_action_url(self, action, *args, **kwargs):
         if action in self.PATHS:
             return reverse(self.get_action_url_name(action))
+        if action in self.DELIVERY_PATHS:
+            return reverse(self.get_action_url_name(action), args=args)
         return super().get_action_url(action, *args, **kwargs)
 
 

@@ -16,7 +16,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from ...models import AppointmentRequest
 from .. import display as inbox_display
 from ..counts import new_request_count
-from . import views
+from . import deliveries, views
 from .filters import ReceivedDateRangeFilter, SourcePageFilter, StatusFilter, TopicFilter
 from .helpers import InboxButtonHelper, InboxPermissionHelper, InboxURLHelper
 
@@ -279,6 +279,16 @@ class AppointmentRequestAdmin(ModelAdmin):
             request
         )
 
+    def deliveries_view(self, request):
+        self._require(request)
+        return deliveries.DeliveriesView.as_view(model_admin=self)(request)
+
+    def replay_delivery_view(self, request, delivery_pk):
+        self._require(request, "user_can_change")
+        return deliveries.ReplayDeliveryView.as_view(model_admin=self, delivery_pk=delivery_pk)(
+            request
+        )
+
     def get_admin_urls_for_registration(self):
         # No create view: requests only ever come from patients.
         helper = self.url_helper
@@ -301,6 +311,8 @@ class AppointmentRequestAdmin(ModelAdmin):
             url("delete", self.delete_view),
             url("history", self.history_view),
             url("retry", self.retry_view),
+            url("deliveries", self.deliveries_view),
+            url("replay_delivery", self.replay_delivery_view),
         )
 
     def get_permissions_for_registration(self):

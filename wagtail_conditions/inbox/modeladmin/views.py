@@ -32,6 +32,7 @@ from ...appointments.references import normalise_reference
 from ...models import AppointmentRequest
 from .. import actions, audit, display, exports
 from ..counts import counts_by_status
+from .deliveries import deliveries_for
 from .filters import StatusFilter
 
 MAX_BULK_IDS = 1000
@@ -100,9 +101,7 @@ class InboxIndexView(IndexView):
         """The number of results when ``status_counts`` already tells it (no search, no filter
         but the status), else None."""
         if self.query or any(
-            spec.used_parameters
-            for spec in self.filter_specs
-            if not isinstance(spec, StatusFilter)
+            spec.used_parameters for spec in self.filter_specs if not isinstance(spec, StatusFilter)
         ):
             return None
         status = self.params.get(StatusFilter.parameter_name)
@@ -149,6 +148,7 @@ class InboxIndexView(IndexView):
             "export_csv_url": self.url_helper.get_action_url("export_csv"),
             "export_xlsx_url": self.url_helper.get_action_url("export_xlsx"),
             "bulk_status_url": self.url_helper.get_action_url("bulk_status"),
+            "deliveries_url": self.url_helper.get_action_url("deliveries"),
             "quick_statuses": QUICK_STATUSES,
             "spam_count": self.spam_count,
             "showing_spam": self.params.get("status__exact") == AppointmentRequest.Status.SPAM,
@@ -276,6 +276,9 @@ class InboxInspectView(InspectView):
                 if value != self.instance.status
             ],
             "bulk_status_url": self.url_helper.get_action_url("bulk_status"),
+            "deliveries": deliveries_for(self.instance),
+            "deliveries_url": self.url_helper.get_action_url("deliveries"),
+            "replay_url_name": self.url_helper.get_action_url_name("replay_delivery"),
         }
         context.update(kwargs)
         return super().get_context_data(**context)
