@@ -30,15 +30,17 @@ BUDGETS = {
     # 10 -> 7: the notification queued for the worker (one INSERT), as deployed, instead of
     # sent in the request (its own transaction: BEGIN, the row read again, UPDATE, COMMIT).
     # 7 -> 5: the form read from the render cache (appointments/kept_forms.py): the content
-    # version instead of the page, its specific row and the site's settings.
-    "appointment POST/FormPage": 5,
-    "appointment POST/insert": 5,
+    # version instead of the page, its specific row and the site's settings. 5 -> 6: the
+    # enabled webhook endpoints, read in the insert's transaction (issue 17; none here, so no
+    # delivery rows).
+    "appointment POST/FormPage": 6,
+    "appointment POST/insert": 6,
     # 21 -> 18: the thank-you page is the cached page with the form's section rendered alone
     # (render once, issue 19); 21 when the page is not in the cache. 18 -> 8: the next
     # thank-you of a form is read whole from the cache (the content version only), and the
     # notification is queued for the worker, as deployed, not sent in the request. 8 -> 6:
-    # the POST reads its form from the render cache.
-    "POST + thank-you page/FormPage": 6,
+    # the POST reads its form from the render cache. 6 -> 7: the enabled webhook endpoints.
+    "POST + thank-you page/FormPage": 7,
     "API v2 listing": 14,
     # Unchanged by the structured data: measured 6 at N = 1, 20 and 50.
     "API v3 listing": 6,

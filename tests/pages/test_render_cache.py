@@ -516,10 +516,10 @@ def test_a_submission_reads_its_form_from_the_cache_in_one_query(
 ):
     assert sent_form(client, condition).status_code == 303  # resolves the form, and keeps it
     data = form_data(client, condition, name="Bo Patient", email="bo@example.com")
-    # The content version (1), then the insert in its own transaction: savepoint, INSERT,
-    # release (3). No page, specific row, settings or locale read, on a page that carries
-    # every section block.
-    with django_assert_num_queries(4):
+    # The content version (1), then the insert in its own transaction: savepoint, INSERT, the
+    # enabled webhook endpoints (none here), release (4). No page, specific row, settings or
+    # locale read, on a page that carries every section block.
+    with django_assert_num_queries(5):
         response = client.post(submit_url(), data)
     assert response.status_code == 303, html(response)
     first, second = AppointmentRequest.objects.order_by("pk")
