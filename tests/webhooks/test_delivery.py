@@ -496,3 +496,74 @@ def test_a_hung_dns_lookup_times_out(webhook_settings):
         with pytest.raises(TimeoutError):
             transport.resolve("receiver.clinic.example", 443)
     assert time.monotonic() - started < 2  # WEBHOOK_CONNECT_TIMEOUT is 1 s here
+
+
+# --- A status change (appointment_request.status_changed) ------------------------------------
+
+
+def test_a_status_change_is_delivered_thin_with_the_status_given(
+    form_page, endpoint_for, receiver, submit, django_capture_on_commit_callbacks
+):
+    from wagtail_conditions.inbox import actions
+    from wagtail_conditions.models import AppointmentRequest
+    from wagtail_conditions.webhooks import payloads
+
+    # A FHIR endpoint: a status change is thin whatever the endpoint's format.
+    endpoint_for(events=[Event.CREATED, Event.STATUS_CHANGED], payload_format=PayloadFormat.FHIR)
+    endpoint_for(events=[Event.CREATED])  # not asked: gets the new request only
+    appointment = submit(form_page)
+    queryset = AppointmentRequest.objects.filter(pk=appointment.pk)
+    for status in (AppointmentRequest.Status.CONTACTED, AppointmentRequest.Status.BOOKED):
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.change_status(queryset, status, user=None)
+    changes = [d.payload for d in receiver.accepted if d.payload["type"] == Event.STATUS_CHANGED]
+    assert len(receiver.accepted) == 4  # two new-request deliveries, two changes
+    assert [change["data"]["status"] for change in changes] == ["contacted", "booked"]
+    for change in changes:
+        assert set(change["data"]) == {
+            "reference",
+            "site",
+            "received_at",
+            "details_url",
+            "details_expire_at",
+            "status",
+        }
+        assert change["data"]["reference"] == appointment.reference
+    # A retry or a replay reports the change it was made for, not the status of the moment.
+    first_change = WebhookDelivery.objects.get(event=Event.STATUS_CHANGED, request_status="contacted")
+    assert json.loads(payloads.build(first_change))["data"]["status"] == "contacted"
+
+
+def test_a_status_changed_in_the_edit_view_is_delivered(
+    form_page, endpoint_for, receiver, submit, django_capture_on_commit_callbacks, admin_client
+):
+    endpoint_for(events=[Event.STATUS_CHANGED])
+    appointment = submit(form_page)
+    url = f"/admin/wagtail_conditions/appointmentrequest/edit/{appointment.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {"status": "new", "staff_notes": "Notes only."})
+    assert receiver.accepted == []  # the notes changed, not the status
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"status": "booked", "staff_notes": "Booked."})
+    assert response.status_code == 302
+    [change] = receiver.accepted
+    assert change.payload["type"] == Event.STATUS_CHANGED
+    assert change.payload["data"]["status"] == "booked"
+
+
+def test_a_request_in_spam_changes_nothing_but_is_handed_on_once_out_of_it(
+    form_page, endpoint_for, receiver, submit, django_capture_on_commit_callbacks
+):
+    from wagtail_conditions.inbox import actions
+    from wagtail_conditions.models import AppointmentRequest
+
+    endpoint_for(events=[Event.CREATED, Event.STATUS_CHANGED])
+    appointment = submit(form_page, website="http://spam.example")
+    queryset = AppointmentRequest.objects.filter(pk=appointment.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.change_status(queryset, AppointmentRequest.Status.NEW, user=None)
+    assert [d.payload["type"] for d in receiver.accepted] == [Event.CREATED]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.change_status(queryset, AppointmentRequest.Status.SPAM, user=None)
+    # Marked as spam after it was handed on: the receiver hears of it.
+    assert [d.payload["data"].get("status") for d in receiver.accepted] == [None, "spam"]

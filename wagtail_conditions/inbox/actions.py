@@ -28,6 +28,8 @@ def save_edit(form, *, user, previous_status):
         audit.log_edit(instance, user=user, previous_status=previous_status)
         if previous_status == AppointmentRequest.Status.SPAM:
             _no_longer_spam([instance.pk])
+        elif instance.status != previous_status:
+            webhook_events.record_status_changed([instance], instance.status)
         _counts_changed()
     return instance
 
@@ -49,6 +51,10 @@ def change_status(queryset, status, *, user):
         )
         for obj in changing:
             audit.log_status_change(obj, user=user, old=obj.status, new=status.value)
+        # Out of spam, a request is handed on as new (below); any other change, as a change.
+        webhook_events.record_status_changed(
+            [obj for obj in changing if obj.status != AppointmentRequest.Status.SPAM], status.value
+        )
         if status != AppointmentRequest.Status.SPAM:
             _no_longer_spam(
                 [obj.pk for obj in changing if obj.status == AppointmentRequest.Status.SPAM]

@@ -40,6 +40,7 @@ def new_webhook_id():
 
 class Event(models.TextChoices):
     CREATED = "appointment_request.created", _("A new appointment request")
+    STATUS_CHANGED = "appointment_request.status_changed", _("A request's status changed")
     ERASED = "appointment_request.erased", _("A person's requests erased")
 
 
@@ -198,6 +199,10 @@ class WebhookDelivery(models.Model):
     )
     reference = models.CharField(_("reference"), max_length=32, blank=True, editable=False)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)
+    # For a status change: the status the request was given (a retry reports the same change).
+    request_status = models.CharField(
+        _("status reported"), max_length=20, blank=True, editable=False
+    )
     webhook_id = models.CharField(
         _("webhook ID"), max_length=40, unique=True, default=new_webhook_id, editable=False
     )

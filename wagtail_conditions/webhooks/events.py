@@ -39,6 +39,25 @@ def record_created(appointment):
     )
 
 
+def record_status_changed(appointments, status):
+    """Requests whose status staff changed to ``status`` (each already handed on: never one
+    that was in spam, which is handed on as new instead): a thin delivery per request and
+    endpoint, reporting ``status`` on every attempt."""
+    endpoints = _endpoints_for(Event.STATUS_CHANGED) if appointments else []
+    return _queue(
+        [
+            WebhookDelivery(
+                endpoint=endpoint,
+                appointment=appointment,
+                event=Event.STATUS_CHANGED,
+                request_status=status,
+            )
+            for endpoint in endpoints
+            for appointment in appointments
+        ]
+    )
+
+
 def record_erased(references):
     """Requests about to be erased (by reference): a thin ``.erased`` delivery for each, per
     endpoint that wants it. The reference is the one identifier these keep, until sent."""

@@ -16,6 +16,8 @@ happened) and ``data``. ``data`` is, by the endpoint's format:
   reference as ``identifier``.
 
 An erasure event is always thin: the reference and the site, so a receiver can delete its copy.
+A status change is always thin too, with ``status``: the status staff gave the request then
+(every retry and replay reports that change, whatever the request's status is by then).
 """
 
 import datetime
@@ -162,7 +164,10 @@ def build(delivery):
     """The body of ``delivery`` as bytes (compact JSON, UTF-8)."""
     appointment = delivery.appointment
     fmt = delivery.endpoint.payload_format
-    if delivery.event == Event.ERASED or appointment is None or fmt == PayloadFormat.THIN:
+    if delivery.event == Event.STATUS_CHANGED and appointment is not None:
+        # Always thin: what changed, and the link for the rest.
+        data = {**thin_data(delivery, appointment), "status": delivery.request_status}
+    elif delivery.event == Event.ERASED or appointment is None or fmt == PayloadFormat.THIN:
         data = thin_data(delivery, appointment if delivery.event != Event.ERASED else None)
     elif fmt == PayloadFormat.FHIR:
         data = fhir_bundle(appointment)
