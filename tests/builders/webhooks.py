@@ -13,12 +13,15 @@ counted in ``duplicates``: receivers de-duplicate on ``webhook-id``.
 (holds the request for ``hang_seconds`` without answering).
 """
 
+import datetime
 import json
 import socket
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from socketserver import ThreadingMixIn
+from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -133,3 +136,22 @@ def free_port():
 
 def payload_of(delivery):
     return json.loads(delivery.body)
+
+
+def fetch_headers(url, secret, *, msg_id=None, when=None):
+    """The headers a receiver signs its GET of a thin payload's ``details_url`` with: the
+    reference library's signature of the link's path, under a new id unless given."""
+    when = when or datetime.datetime.now(datetime.UTC)
+    msg_id = msg_id or f"fetch_{uuid.uuid4().hex}"
+    signature = Webhook(secret).sign(msg_id, when, urlsplit(url).path)
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(when.timestamp())),
+        "webhook-signature": signature,
+    }
+
+
+def signed_fetch(client, url, secret, **kwargs):
+    """GET ``url`` (a ``details_url``) with Django's test client, signed with ``secret``."""
+    path = urlsplit(url).path
+    return client.get(path, headers=fetch_headers(url, secret, **kwargs))

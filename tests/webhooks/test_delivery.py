@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from tests.builders.webhooks import free_port, make_endpoint
+from tests.builders.webhooks import fetch_headers, free_port, make_endpoint, signed_fetch
 from wagtail_conditions.models import WebhookDelivery, WebhookEndpoint
 from wagtail_conditions.models.webhooks import Event, PayloadFormat
 from wagtail_conditions.webhooks import delivery as webhook_delivery
@@ -68,10 +68,10 @@ def test_the_thin_link_fetches_the_details_once_per_audit_entry(
 ):
     from wagtail_conditions.models import AppointmentRequestLogEntry
 
-    endpoint_for()
+    endpoint = endpoint_for()
     appointment = submit(form_page)
     url = receiver.accepted[0].payload["data"]["details_url"].removeprefix("http://testserver")
-    response = client.get(url)
+    response = signed_fetch(client, url, endpoint.secret)
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
     body = response.json()
@@ -80,7 +80,7 @@ def test_the_thin_link_fetches_the_details_once_per_audit_entry(
     assert entries.count() == 1
     assert appointment.name not in entries.get().label
     assert client.post(url).status_code == 405
-    assert client.get(url[:-5] + "xxxx/").status_code == 403
+    assert signed_fetch(client, url[:-5] + "xxxx/", endpoint.secret).status_code == 403
 
 
 def test_the_thin_link_stops_working_after_rotation_overlap_and_when_disabled(
@@ -89,23 +89,25 @@ def test_the_thin_link_stops_working_after_rotation_overlap_and_when_disabled(
     endpoint = endpoint_for()
     submit(form_page)
     url = receiver.accepted[0].payload["data"]["details_url"].removeprefix("http://testserver")
+    old_secret = endpoint.secret
     endpoint.rotate_secret(overlap_seconds=3600)
-    assert client.get(url).status_code == 200  # within the overlap
+    assert signed_fetch(client, url, endpoint.secret).status_code == 200  # within the overlap
+    assert signed_fetch(client, url, old_secret).status_code == 200  # either secret signs
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(previous_secret_expires_at=timezone.now())
-    assert client.get(url).status_code == 403
+    assert signed_fetch(client, url, endpoint.secret).status_code == 403
     # Expired links too.
     with override_settings(WAGTAIL_CONDITIONS={"WEBHOOK_FETCH_MAX_AGE": -1}):
-        assert client.get(url).status_code == 403
+        assert signed_fetch(client, url, endpoint.secret).status_code == 403
 
 
 def test_the_thin_link_of_an_erased_request_is_gone(
     form_page, endpoint_for, receiver, submit, client
 ):
-    endpoint_for()
+    endpoint = endpoint_for()
     appointment = submit(form_page)
     url = receiver.accepted[0].payload["data"]["details_url"].removeprefix("http://testserver")
     appointment.delete()
-    response = client.get(url)
+    response = signed_fetch(client, url, endpoint.secret)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
 
@@ -432,7 +434,7 @@ def test_the_thin_link_of_a_fhir_endpoint_answers_the_bundle(
     appointment = submit(form_page)
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(payload_format=PayloadFormat.FHIR)
     url = receiver.accepted[0].payload["data"]["details_url"].removeprefix("http://testserver")
-    bundle = Bundle.model_validate(client.get(url).json())
+    bundle = Bundle.model_validate(signed_fetch(client, url, endpoint.secret).json())
     assert bundle.entry[1].resource.identifier[0].value == appointment.reference
 
 
@@ -567,3 +569,26 @@ def test_a_request_in_spam_changes_nothing_but_is_handed_on_once_out_of_it(
         actions.change_status(queryset, AppointmentRequest.Status.SPAM, user=None)
     # Marked as spam after it was handed on: the receiver hears of it.
     assert [d.payload["data"].get("status") for d in receiver.accepted] == [None, "spam"]
+
+
+def test_the_thin_link_needs_the_receivers_signature_under_a_new_id(
+    form_page, endpoint_for, receiver, submit, client
+):
+    from wagtail_conditions.models import AppointmentRequestLogEntry
+
+    endpoint = endpoint_for()
+    submit(form_page)
+    url = receiver.accepted[0].payload["data"]["details_url"].removeprefix("http://testserver")
+    unsigned = client.get(url)
+    assert unsigned.status_code == 403
+    assert unsigned["Content-Type"] == "application/problem+json"
+    assert "webhook-signature" in unsigned.json()["detail"]
+    assert signed_fetch(client, url, "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY").status_code == 403
+    stale = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=6)
+    assert signed_fetch(client, url, endpoint.secret, when=stale).status_code == 403
+    headers = fetch_headers(url, endpoint.secret)
+    assert client.get(url, headers=headers).status_code == 200
+    assert client.get(url, headers=headers).status_code == 403  # the same id again
+    # Only the signed, fresh fetch read the request.
+    fetches = AppointmentRequestLogEntry.objects.filter(action="wagtail_conditions.webhook_fetch")
+    assert fetches.count() == 1
