@@ -532,7 +532,9 @@ def test_a_status_change_is_delivered_thin_with_the_status_given(
         }
         assert change["data"]["reference"] == appointment.reference
     # A retry or a replay reports the change it was made for, not the status of the moment.
-    first_change = WebhookDelivery.objects.get(event=Event.STATUS_CHANGED, request_status="contacted")
+    first_change = WebhookDelivery.objects.get(
+        event=Event.STATUS_CHANGED, request_status="contacted"
+    )
     assert json.loads(payloads.build(first_change))["data"]["status"] == "contacted"
 
 
@@ -583,7 +585,9 @@ def test_the_thin_link_needs_the_receivers_signature_under_a_new_id(
     assert unsigned.status_code == 403
     assert unsigned["Content-Type"] == "application/problem+json"
     assert "webhook-signature" in unsigned.json()["detail"]
-    assert signed_fetch(client, url, "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY").status_code == 403
+    assert (
+        signed_fetch(client, url, "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY").status_code == 403
+    )
     stale = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=6)
     assert signed_fetch(client, url, endpoint.secret, when=stale).status_code == 403
     headers = fetch_headers(url, endpoint.secret)
@@ -592,3 +596,64 @@ def test_the_thin_link_needs_the_receivers_signature_under_a_new_id(
     # Only the signed, fresh fetch read the request.
     fetches = AppointmentRequestLogEntry.objects.filter(action="wagtail_conditions.webhook_fetch")
     assert fetches.count() == 1
+
+
+# --- Endpoints limited to one site ----------------------------------------------------------
+
+
+def test_an_endpoint_limited_to_a_site_gets_only_that_sites_requests(
+    form_page, endpoint_for, receiver, submit, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Page, Site
+
+    from tests.builders.appointments import FormPage, publish_host_page
+    from wagtail_conditions.inbox import actions
+    from wagtail_conditions.models import AppointmentRequest
+
+    root = Page.get_first_root_node()
+    other_home = root.add_child(instance=Page(title="Other clinic", slug="other-clinic"))
+    other_site = Site.objects.create(hostname="other.example", root_page=other_home)
+    other_form = FormPage(publish_host_page(parent=other_home, slug="book-other"))
+    home_site = Site.objects.get(is_default_site=True)
+    home_only = endpoint_for(site=home_site, events=list(Event))
+    other_only = endpoint_for(site=other_site, events=list(Event))
+    every_site = endpoint_for(events=list(Event))
+
+    home_request = submit(form_page)
+    other_request = submit(other_form)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.change_status(
+            AppointmentRequest.objects.all(), AppointmentRequest.Status.CONTACTED, user=None
+        )
+
+    def sent_to(endpoint):
+        return sorted(
+            (delivery.event, delivery.appointment.reference)
+            for delivery in WebhookDelivery.objects.filter(endpoint=endpoint)
+        )
+
+    def events_of(*requests):
+        return sorted(
+            (event, request.reference)
+            for event in (Event.CREATED, Event.STATUS_CHANGED)
+            for request in requests
+        )
+
+    assert sent_to(home_only) == events_of(home_request)
+    assert sent_to(other_only) == events_of(other_request)
+    assert sent_to(every_site) == events_of(home_request, other_request)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.erase_person(home_request.email) == 2  # both: the same address
+    erased = WebhookDelivery.objects.filter(event=Event.ERASED)
+    assert [erased.filter(endpoint=e).count() for e in (home_only, other_only, every_site)] == [
+        1,
+        1,
+        2,
+    ]
+    assert sorted(
+        d.payload["data"]["reference"]
+        for d in receiver.accepted
+        if d.payload["type"] == Event.ERASED
+    ) == sorted([home_request.reference, other_request.reference] * 2)
+    assert len(receiver.accepted) == 12  # each delivered, and verified by the receiver

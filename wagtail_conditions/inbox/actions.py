@@ -165,7 +165,7 @@ def erase_person(email, *, user=None):
         requests = AppointmentRequest.objects.filter(pk__in=pks).exclude(
             status=AppointmentRequest.Status.SPAM
         )
-        webhook_events.record_erased(list(requests.values_list("reference", flat=True)))
+        webhook_events.record_erased(list(requests.only("pk", "reference")))
 
     with transaction.atomic():
         count = _delete_in_batches(AppointmentRequest.objects.for_email(email), record_erased)

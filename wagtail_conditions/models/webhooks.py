@@ -84,6 +84,15 @@ class WebhookEndpoint(models.Model):
         ),
     )
     events = EventsField(_("events"), default=default_events)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Only the requests sent from this site's pages. Empty: every site's."),
+    )
     payload_format = models.CharField(
         _("payload"),
         max_length=10,
@@ -168,6 +177,10 @@ class WebhookEndpoint(models.Model):
 
     def wants(self, event):
         return self.enabled and event in (self.events or [])
+
+    def serves(self, site_id):
+        """Whether requests from the site ``site_id`` (None: not known) go to this endpoint."""
+        return self.site_id is None or self.site_id == site_id
 
 
 class WebhookDelivery(models.Model):

@@ -128,6 +128,7 @@ class WebhookEndpointViewSet(SnippetViewSet):
         FieldPanel("url"),
         FieldPanel("enabled"),
         FieldPanel("events"),
+        FieldPanel("site"),
         FieldPanel("payload_format"),
     ]
 
