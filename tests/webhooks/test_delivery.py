@@ -657,3 +657,22 @@ def test_an_endpoint_limited_to_a_site_gets_only_that_sites_requests(
         if d.payload["type"] == Event.ERASED
     ) == sorted([home_request.reference, other_request.reference] * 2)
     assert len(receiver.accepted) == 12  # each delivered, and verified by the receiver
+
+
+def test_a_cache_that_is_down_leaves_the_signature_to_decide_a_fetch(
+    form_page, endpoint_for, receiver, submit, client, settings, caplog
+):
+    from tests.builders.faults import DOWN_REDIS_CACHE
+
+    endpoint = endpoint_for()
+    submit(form_page)
+    url = receiver.accepted[0].payload["data"]["details_url"].removeprefix("http://testserver")
+    caches = settings.CACHES
+    settings.CACHES = {**caches, "default": DOWN_REDIS_CACHE}  # where the used ids are kept
+    try:
+        with caplog.at_level("WARNING", logger="wagtail_conditions.webhooks.views"):
+            assert signed_fetch(client, url, endpoint.secret).status_code == 200
+            assert client.get(url).status_code == 403  # unsigned: still refused
+    finally:
+        settings.CACHES = caches  # the fixtures' teardown clears the default cache
+    assert "Could not record a webhook fetch's id (ConnectionError)" in caplog.text
