@@ -23,3 +23,4 @@ from .therapies import (  # noqa: F401
     TherapyPageMixin,
 )
 from .webhooks import WebhookDelivery, WebhookEndpoint  # noqa: F401
+from .feedback import PageFeedback  # noqa: F401
