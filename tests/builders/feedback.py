@@ -43,7 +43,7 @@ def answer(page, *, token_now=None, **overrides):
     """A valid form body for ``page``; pass ``field=None`` to leave a field out."""
     data = {
         "page": str(page.pk),
-        "token": token_for(page, token_now),
+        "feedback_token": token_for(page, token_now),
         "helpful": "yes",
         "comment": "Clear and useful, thank you.",
         "website": "",
@@ -61,10 +61,17 @@ def post_form(client, data, url=None, **extra):
     )
 
 
-def json_answer(page, **overrides):
-    body = answer(page, **overrides)
-    body["page"] = page.pk
-    return body
+def json_answer(page, *, token_now=None, **overrides):
+    """A valid JSON body for ``page`` (its token under "token")."""
+    body = {
+        "page": page.pk,
+        "token": token_for(page, token_now),
+        "helpful": "yes",
+        "comment": "Clear and useful, thank you.",
+        "website": "",
+        **overrides,
+    }
+    return {key: value for key, value in body.items() if value is not None}
 
 
 def post_json(client, body, **extra):

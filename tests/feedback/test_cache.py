@@ -47,7 +47,7 @@ def test_the_cached_page_never_shows_one_visitors_thanks_or_errors(client, cache
 
 
 def test_each_cached_response_gets_its_own_token(client, cached, condition):
-    pattern = r'name="token" value="([^"]+)"'
+    pattern = r'name="feedback_token" value="([^"]+)"'
     tokens = [
         re.search(pattern, feedback_section(client.get(condition.url).content.decode()))[1]
         for _ in range(2)

@@ -145,15 +145,15 @@ def test_the_comment_length_is_a_setting(client, condition, settings):
 def test_a_bad_token_is_403_with_the_form_again_and_a_fresh_token(client, condition, token):
     data = answer(condition)
     if token is None:
-        del data["token"]
+        del data["feedback_token"]
     else:
-        data["token"] = token
+        data["feedback_token"] = token
     response = post_form(client, data)
 
     assert response.status_code == 403
     html = response.content.decode()
     assert "For your security this form timed out" in html
-    assert 'name="token" value="' in html and f'value="{token}"' not in html
+    assert 'name="feedback_token" value="' in html and f'value="{token}"' not in html
     assert PageFeedback.objects.count() == 0
 
 
@@ -167,7 +167,7 @@ def test_another_pages_token_is_refused(client, condition, therapy):
 def test_an_appointment_forms_token_is_refused(client, condition):
     from wagtail_conditions.appointments.tokens import make_form_token
 
-    data = answer(condition, token=make_form_token(condition.pk, "1f0c6f1e"))
+    data = answer(condition, feedback_token=make_form_token(condition.pk, "1f0c6f1e"))
 
     assert post_form(client, data).status_code == 403
 
@@ -204,12 +204,17 @@ def test_an_unpublished_page_is_404(client, condition):
     assert PageFeedback.objects.count() == 0
 
 
-def test_a_private_page_is_404(client, condition):
+def test_a_private_page_is_404_and_shows_no_form(client, condition):
+    from django.contrib.auth import get_user_model
     from wagtail.models import PageViewRestriction
 
     PageViewRestriction.objects.create(page=condition, restriction_type="login")
 
     assert post_form(client, answer(condition)).status_code == 404
+    client.force_login(get_user_model().objects.create_user("staff", password="pw"))
+    html = client.get(condition.url).content.decode()
+    assert "Feedback cannot be sent from this page." in html
+    assert 'name="feedback_token"' not in html
 
 
 @pytest.mark.parametrize("method", ["get", "put", "delete"])

@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 # page: a page has one feedback form.
 FORM_ID = "feedback"
 RATE_LIMIT_KIND = "feedback-rate"
+# The HTML form's name for its token: not the appointment form's "token", so that a page
+# carrying both keeps them apart (and appointment-form.js leaves this form alone).
+TOKEN_FIELD = "feedback_token"
 
 
 class Result(enum.Enum):

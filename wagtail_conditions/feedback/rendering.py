@@ -15,7 +15,7 @@ from ..appointments.form_state import FormState, get_form_state
 from ..blocks.appointment import form_contents_entries
 from .answers import THANK_YOU, THANK_YOU_DETAIL
 from .forms import FeedbackForm
-from .pipeline import FORM_ID, accepts_feedback
+from .pipeline import FORM_ID, TOKEN_FIELD, accepts_feedback
 
 TEMPLATE = "wagtail_conditions/includes/page_feedback.html"
 ANCHOR = "page-feedback"
@@ -48,6 +48,10 @@ def feedback_context(request, page):
         "api_url": reverse("wagtail_conditions:feedback_api_submit"),
         "token_url": reverse("wagtail_conditions:appointment_token"),
         "form_id": FORM_ID,
+        "token_field": TOKEN_FIELD,
+        # Answers are anonymous, so only public pages take them (as appointment requests):
+        # read once per page already, by Wagtail's serve (PageBehaviourMixin).
+        "private": page.get_view_restrictions().exists(),
         "appointment_anchor": appointment_anchor(page),
         "thank_you": THANK_YOU,
         "thank_you_detail": THANK_YOU_DETAIL,

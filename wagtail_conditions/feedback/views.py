@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
+from wagtail.models import PageViewRestriction
 
 from .. import render_cache
 from ..appointments import answers as appointment_answers
@@ -25,7 +26,7 @@ from ..conf import conf
 from ..i18n import override_page_language
 from ..views import private, problem_page, read_form
 from .answers import SENT_PAGE_NOT_FOUND, answer_for
-from .pipeline import FORM_ID, Result, resolve_page, submit_feedback
+from .pipeline import FORM_ID, TOKEN_FIELD, Result, resolve_page, submit_feedback
 from .rendering import ANCHOR, render_feedback
 
 
@@ -34,6 +35,11 @@ def render_page_with_state(request, page, state, status=200):
     with the form's section rendered for this visitor where the render cache has it, else the
     whole page rendered."""
     page = page.specific
+    # resolve_page found it public, in its own query: its (evaluated, empty) restrictions, so
+    # that nothing asks again (PageBehaviourMixin.get_view_restrictions).
+    restrictions = PageViewRestriction.objects.none()
+    restrictions._fetch_all()
+    page.__dict__[render_cache.VIEW_RESTRICTIONS_ATTRIBUTE] = restrictions
     set_form_state(request, FORM_ID, state)
     with override_page_language(page):
         response = render_cache.serve_with_form_state(
@@ -60,7 +66,7 @@ def submit_feedback_form(request):
     except appointment_answers.Rejected as rejected:
         return problem_page(request, rejected.answer)
 
-    page_id, token = data.pop("page", None), data.get("token")
+    page_id, token = data.pop("page", None), data.get(TOKEN_FIELD)
     outcome = submit_feedback(data=data, request=request, page_id=page_id, token=token)
     answer = answer_for(outcome.result)
     if outcome.result in (Result.CREATED, Result.SPAM):

@@ -37,7 +37,7 @@
     if (!form || !status || !window.fetch || !window.JSON) return;
 
     // A fresh token counting from when the page was opened (see appointment-form.js).
-    var tokenUrl = form.getAttribute("data-wc-fresh-token");
+    var tokenUrl = form.getAttribute("data-wc-feedback-token-url");
     if (tokenUrl) {
       var refresh = function () {
         form.removeEventListener("focusin", refresh);
@@ -52,7 +52,7 @@
             return response.ok ? response.json() : null;
           })
           .then(function (data) {
-            if (data && typeof data.token === "string") form.elements.token.value = data.token;
+            if (data && typeof data.token === "string") form.elements.feedback_token.value = data.token;
           })
           .catch(function () {});
       };
@@ -139,7 +139,7 @@
       var checked = form.querySelector('input[name="helpful"]:checked');
       var body = {
         page: parseInt(form.elements.page.value, 10),
-        token: form.elements.token.value,
+        token: form.elements.feedback_token.value,
         helpful: checked ? checked.value : null,
         comment: form.elements.comment.value,
         website: form.elements.website.value,
@@ -170,7 +170,7 @@
             showErrors(result.data.errors);
           } else {
             if (result.status === 403 && result.data && typeof result.data.token === "string") {
-              form.elements.token.value = result.data.token;
+              form.elements.feedback_token.value = result.data.token;
             }
             form.submit();
           }
