@@ -95,7 +95,9 @@ def test_every_template_and_state(axe, sized_page, content, settings):
     feedback.get_by_label("How could we make this page better?").fill("Clear.")
     feedback.get_by_label("Yes", exact=True).check()
     feedback.get_by_role("button", name="Send feedback").click()
-    expect(feedback.get_by_role("status")).to_contain_text("Thank you for your feedback")
+    expect(feedback.locator("[data-wc-feedback-status]")).to_contain_text(
+        "Thank you for your feedback"
+    )
     found["feedback-sent-js"] = violations(page)
     page.goto(content.condition.url)
     page.locator("section#page-feedback form").evaluate("form => form.submit()")
