@@ -442,3 +442,11 @@ def test_a_host_page_type_can_turn_feedback_off(client, tree, feedback_settings,
 
     assert post_form(client, answer(page)).status_code == 404
     assert "Was this page helpful?" not in client.get(page.url).content.decode()
+
+
+def test_an_answer_costs_a_fixed_number_of_queries(client, condition, django_assert_num_queries):
+    # The page (live, public, accepting feedback: one query), the insert in its savepoint.
+    with django_assert_num_queries(4):
+        assert post_json(client, json_answer(condition)).status_code == 201
+    with django_assert_num_queries(4):
+        assert post_form(client, answer(condition)).status_code == 303
