@@ -8,12 +8,6 @@ from ..appointments.choices import SpamReason
 from ..compat import PAGE_MODEL
 
 
-class PageFeedbackQuerySet(models.QuerySet):
-    def genuine(self):
-        """The answers not held as spam: what counts and what editors read."""
-        return self.filter(is_spam=False)
-
-
 class PageFeedback(models.Model):
     """
     One answer, anonymous by design: no name, email, address or session is kept, and a comment
@@ -43,8 +37,6 @@ class PageFeedback(models.Model):
     spam_reason = models.CharField(
         _("spam reason"), max_length=20, choices=SpamReason.choices, blank=True
     )
-
-    objects = PageFeedbackQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("page feedback")
