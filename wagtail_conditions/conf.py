@@ -102,6 +102,21 @@ DEFAULTS = {
         "wagtailapi_v3:list_pages",
         "wagtailapi_v3:find_page",
     ],
+    # --- "Was this page helpful?" (wagtail_conditions/feedback/, docs/feedback.md) ---
+    # Longest optional comment accepted, in characters.
+    "FEEDBACK_COMMENT_MAX_LENGTH": 500,
+    # Largest accepted feedback body, in bytes; larger ones get 413.
+    "FEEDBACK_MAX_BODY_BYTES": 8 * 1024,
+    # Answers allowed per client per window; more get 429. Counted in the rate-limit cache
+    # (APPOINTMENT_RATE_LIMIT_CACHE), apart from appointment requests. The form token, its
+    # lifetime and the minimum fill time are the appointment form's (APPOINTMENT_TOKEN_MAX_AGE,
+    # APPOINTMENT_MIN_FILL_SECONDS).
+    "FEEDBACK_RATE_LIMIT": 10,
+    "FEEDBACK_RATE_LIMIT_WINDOW": 600,
+    # Answers older than this many days are deleted by `purge_page_feedback`; answers held as
+    # spam after FEEDBACK_SPAM_RETENTION_DAYS.
+    "FEEDBACK_RETENTION_DAYS": 365,
+    "FEEDBACK_SPAM_RETENTION_DAYS": 30,
     # --- Medical review ---
     # Days after a page's last clinical review that its next review falls due, when the editor
     # leaves "next review due" empty. None: no default (the date stays empty).

@@ -6,7 +6,7 @@ its Spanish translation ("Espasmos musculares"), and the practitioners who revie
 translation for the translated ones) are left exactly as editors left them, and missing ones are
 created and published. ``translate_demo`` adds a language's translations the same way, and
 ``review_demo`` the practitioners (and their translations) and the review of pages not reviewed
-yet.
+yet, and ``feedback_demo`` a few patients' answers to "Was this page helpful?".
 """
 
 import datetime
@@ -27,6 +27,7 @@ from .models import (
     BodyArea,
     ConditionIndexPage,
     ConditionPage,
+    PageFeedback,
     Practitioner,
     TherapyIndexPage,
     TherapyPage,
@@ -829,3 +830,65 @@ def review_demo(*, stdout=None, today=None):
             if stdout:
                 stdout.write(f"Reviewed “{page.title}”")
     return practitioners
+
+
+# "Was this page helpful?": a few answers on the demo pages, by the English page's slug and the
+# language they were given in, so the report and the pages' review panels show something.
+# (helpful, comment, days ago)
+FEEDBACK = {
+    ("muscle-spasms", "en"): [
+        (True, "Clear, and the list of warning signs helped me decide not to wait.", 2),
+        (True, "", 3),
+        (False, "Too many long words. What does allopathic mean?", 5),
+        (True, "", 9),
+        (False, "I wanted to know how many sessions I would need.", 14),
+        (True, "Good to see the therapies explained in one place.", 21),
+    ],
+    ("muscle-spasms", "es"): [
+        (True, "Muy claro, gracias.", 4),
+        (False, "No dice cuánto cuesta una sesión.", 11),
+    ],
+    ("deep-muscle-massage", "en"): [
+        (True, "", 1),
+        (False, "Does it hurt? The page does not say.", 6),
+    ],
+    ("ultrasound-therapy", "en"): [(True, "Short and to the point.", 8)],
+}
+
+
+def feedback_demo(*, stdout=None, now=None):
+    """Add the demo's feedback answers (``FEEDBACK``) to the demo pages that have none yet, in
+    the languages whose locale exists. Returns the number of answers added."""
+    now = now or timezone.now()
+    added = 0
+    sources = {
+        page.slug: page
+        for page in Page.objects.type(ConditionPage, TherapyPage).filter(
+            locale=Locale.get_default(), slug__in={slug for slug, _lang in FEEDBACK}
+        )
+    }
+    for (slug, language_code), answers in FEEDBACK.items():
+        source = sources.get(slug)
+        if source is None:
+            continue
+        page = (
+            source
+            if source.locale.language_code == language_code
+            else source.get_translations().filter(locale__language_code=language_code).first()
+        )
+        if page is None or PageFeedback.objects.filter(page=page).exists():
+            continue
+        PageFeedback.objects.bulk_create(
+            PageFeedback(
+                page=page,
+                locale_id=page.locale_id,
+                helpful=helpful,
+                comment=comment,
+                created_at=now - datetime.timedelta(days=days),
+            )
+            for helpful, comment, days in answers
+        )
+        added += len(answers)
+        if stdout:
+            stdout.write(f"Added {len(answers)} feedback answers to “{page.title}”")
+    return added

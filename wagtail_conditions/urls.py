@@ -5,6 +5,8 @@ from django.urls import path
 from . import views
 from .api.form_tokens import fresh_form_token
 from .api.submissions import submit_appointment_json
+from .feedback import api as feedback_api
+from .feedback import views as feedback_views
 from .webhooks.views import fetch_details
 
 app_name = "wagtail_conditions"
@@ -26,4 +28,11 @@ urlpatterns = [
         views.appointment_sent,
         name="appointment_sent",
     ),
+    # "Was this page helpful?" (wagtail_conditions/feedback/): the form, its JSON face for the
+    # form's script, and the thank-you.
+    path("feedback/submit/", feedback_views.submit_feedback_form, name="feedback_submit"),
+    path("feedback/submit", feedback_views.submit_feedback_form),
+    path("api/feedback/", feedback_api.submit_feedback_json, name="feedback_api_submit"),
+    path("api/feedback", feedback_api.submit_feedback_json),
+    path("feedback/sent/<int:page_id>/", feedback_views.feedback_sent, name="feedback_sent"),
 ]

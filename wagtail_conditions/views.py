@@ -85,17 +85,17 @@ def _render_page(request, page, block_id, state, status=200):
         if hasattr(response, "render"):
             response.render()
     response.status_code = status
-    return _private(response)
+    return private(response)
 
 
-def _private(response):
+def private(response):
     """``response`` (one visitor's errors or thank-you) marked never to be cached or indexed."""
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = NOINDEX
     return response
 
 
-def _problem_page(request, answer, page=None):
+def problem_page(request, answer, page=None):
     response = TemplateResponse(
         request,
         "wagtail_conditions/appointment_problem.html",
@@ -154,10 +154,11 @@ def _is_complete_multipart(request):
     return request.body.rstrip(b"\r\n").endswith(b"--" + boundary.encode() + b"--")
 
 
-def read_form(request):
-    """The submitted fields as a dict; raises ``answers.Rejected`` for anything else."""
+def read_form(request, *, max_bytes=None):
+    """The submitted fields as a dict; raises ``answers.Rejected`` for anything else (a body
+    over ``max_bytes``, default ``APPOINTMENT_MAX_BODY_BYTES``: a 413)."""
     content_type = answers.check_body(
-        request, (URLENCODED, MULTIPART), answers.UNSUPPORTED_FORM_DATA
+        request, (URLENCODED, MULTIPART), answers.UNSUPPORTED_FORM_DATA, max_bytes=max_bytes
     )
     if content_type == URLENCODED and not _is_valid_urlencoded_utf8(request.body):
         raise answers.Rejected(answers.bad_request(message=NOT_UTF8))
@@ -189,13 +190,13 @@ def read_form(request):
 @transaction.non_atomic_requests  # the pipeline commits the request in its own transaction
 def submit_appointment(request):
     if request.method != "POST":
-        response = _problem_page(request, answers.METHOD_NOT_ALLOWED)
+        response = problem_page(request, answers.METHOD_NOT_ALLOWED)
         response["Allow"] = "POST"
         return response
     try:
         data = read_form(request)
     except answers.Rejected as rejected:
-        return _problem_page(request, rejected.answer)
+        return problem_page(request, rejected.answer)
 
     page_id, block_id = data.pop("page", None), data.pop("block", None)
     token = data.get("token")  # left in data: an error re-render reuses it
@@ -216,7 +217,7 @@ def submit_appointment(request):
         return _render_page(request, outcome.page, block_id, state, status=answer.status)
     # NOT_FOUND, RATE_LIMITED, UNAVAILABLE. (CONFLICT needs an Idempotency-Key, which only
     # the JSON face reads.)
-    return _problem_page(request, answer, page=outcome.page)
+    return problem_page(request, answer, page=outcome.page)
 
 
 def _redirect_to_thank_you(outcome, block_id):
@@ -238,11 +239,11 @@ def appointment_sent(request, page_id, block_id):
     reference = normalise_reference(request.GET.get("reference", "")) or ""
     response = render_cache.thank_you_from_cache(request, page_id, block_id, reference)
     if response is not None:
-        return _private(response)
+        return private(response)
     try:
         page, _block, _config = resolve_form(page_id, block_id)
     except DatabaseError:
-        return _problem_page(request, answers.answer_for(Result.UNAVAILABLE))
+        return problem_page(request, answers.answer_for(Result.UNAVAILABLE))
     if page is None:
-        return _problem_page(request, answers.SENT_PAGE_NOT_FOUND)
+        return problem_page(request, answers.SENT_PAGE_NOT_FOUND)
     return _render_page(request, page, block_id, FormState(sent=True, reference=reference))

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -6,6 +7,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import modeladmin_register
 
+from .feedback import panels as feedback_panels
+from .feedback import report as feedback_report
 from .inbox import audit as inbox_audit
 from .inbox import panels as inbox_panels
 from .inbox.modeladmin import AppointmentRequestAdmin
@@ -97,3 +100,38 @@ def register_review_report_menu_item():
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
     review_panels.construct_homepage_panels(request, panels)
+
+
+# "Was this page helpful?": the report in the Reports menu, for users who may read feedback;
+# its permission in the group editor. The logic lives in wagtail_conditions.feedback.
+class FeedbackReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return feedback_panels.can_view_feedback(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_feedback_report_urls():
+    return [
+        path(
+            "reports/page-feedback/",
+            include((feedback_report.urlpatterns, feedback_panels.URL_NAMESPACE)),
+        )
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_feedback_report_menu_item():
+    return FeedbackReportMenuItem(
+        _("Page feedback"),
+        reverse(f"{feedback_panels.URL_NAMESPACE}:report"),
+        name="page-feedback",
+        icon_name="help",
+        order=1160,  # after "Pages due for review"
+    )
+
+
+@hooks.register("register_permissions")
+def register_feedback_permissions():
+    return Permission.objects.filter(
+        content_type__app_label="wagtail_conditions", codename="view_pagefeedback"
+    )

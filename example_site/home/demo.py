@@ -148,8 +148,9 @@ def _illustrate(condition, language_code):
 
 def load_clinic(site, stdout):
     """The clinic's settings (if its name is not set yet), practitioners with their portraits,
-    the pages' reviews, and the condition pages' illustration."""
+    the pages' reviews and patients' feedback, and the condition pages' illustration."""
     practitioners = demo.review_demo(stdout=stdout)
+    demo.feedback_demo(stdout=stdout)
     for practitioner in practitioners:
         if practitioner.name not in PORTRAITS:
             continue

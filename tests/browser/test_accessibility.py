@@ -3,8 +3,9 @@ axe-core's WCAG 2.0–2.2 A and AA rules (and heading order) on every public tem
 we render, in both faces (Wagtail's templates and the headless client), at desktop width
 (1280 px) and on a phone (390 px, a mobile viewport): the states of ``states.py`` (both indexes
 plain, filtered, searched with and without results and paginated, condition and therapy pages
-in English and Spanish, a condition using every block type), and the appointment form empty,
-with errors and sent. Each state is loaded once per width and axe runs once on it; a failure
+in English and Spanish, a condition using every block type), the appointment form empty,
+with errors and sent, and the "Was this page helpful?" form with errors and sent, with and
+without its script. Each state is loaded once per width and axe runs once on it; a failure
 names every state with its violations. Needs axe-core from npm (`npm ci --prefix
 tests/browser`); skips, saying so, without it.
 """
@@ -82,6 +83,33 @@ def test_every_template_and_state(axe, sized_page, content, settings):
     form.get_by_role("button", name="Send request").click()
     expect(page.get_by_role("status")).to_contain_text("Request sent")
     found["form-sent"] = violations(page)
+
+    # "Was this page helpful?": errors and thanks shown in place by its script, then the
+    # pages the server answers without it (the form posted as a browser without JavaScript).
+    page.goto(content.condition.url)
+    feedback = page.locator("section#page-feedback")
+    feedback.get_by_label("How could we make this page better?").fill("Ring 020 7946 0000")
+    feedback.get_by_role("button", name="Send feedback").click()
+    expect(feedback.locator(".wc-error-summary")).to_be_visible()
+    found["feedback-errors-js"] = violations(page)
+    feedback.get_by_label("How could we make this page better?").fill("Clear.")
+    feedback.get_by_label("Yes", exact=True).check()
+    feedback.get_by_role("button", name="Send feedback").click()
+    expect(feedback.locator("[data-wc-feedback-status]")).to_contain_text(
+        "Thank you for your feedback"
+    )
+    found["feedback-sent-js"] = violations(page)
+    page.goto(content.condition.url)
+    page.locator("section#page-feedback form").evaluate("form => form.submit()")
+    expect(page.locator("section#page-feedback .wc-error-summary")).to_be_visible()
+    found["feedback-errors"] = violations(page)
+    feedback = page.locator("section#page-feedback")
+    feedback.get_by_label("No", exact=True).check()
+    feedback.locator("form").evaluate("form => form.submit()")
+    expect(page.locator("section#page-feedback").get_by_role("status")).to_contain_text(
+        "Thank you for your feedback"
+    )
+    found["feedback-sent"] = violations(page)
 
     failed = {name: text for name, text in found.items() if text}
     assert not failed, "\n\n".join(f"[{name}] {text}" for name, text in failed.items())

@@ -2,8 +2,8 @@
 The Nu HTML Checker (``vnu-jar`` from npm, run with Java) on every public template and state:
 those of ``states.py`` (both indexes plain, filtered by body area and by letter, searched with
 and without results, paginated; condition and therapy pages in English and Spanish, with their
-hreflang links; a condition using every block type), the appointment form empty, with errors,
-with an expired token and sent; plus the headless client's page. HTML does not depend on the
+hreflang links; a condition using every block type), the appointment form and the "Was this
+page helpful?" form empty, with errors, with an expired token and sent; plus the headless client's page. HTML does not depend on the
 window's width, so each state is checked once (test_accessibility.py covers both widths).
 
 All pages are rendered first and checked in one run of the checker (the JVM starts once); a
@@ -24,6 +24,7 @@ from wagtail.fields import StreamField
 
 from tests.browser.conftest import unavailable
 from tests.browser.states import build_content, multilingual_site
+from tests.builders import feedback
 from tests.builders.appointments import BASE_SETTINGS, FormPage
 
 pytestmark = [
@@ -35,6 +36,8 @@ VNU_JAR = Path(__file__).parent / "node_modules" / "vnu-jar" / "build" / "dist" 
 HEADLESS_CLIENT = Path(__file__).parents[2] / "example_site" / "static" / "headless" / "index.html"
 # The states rendered here besides those of states.py.
 FORM_STATES = ["form-errors", "form-expired-token", "form-sent"]
+# "Was this page helpful?": with errors (personal data, no answer), a timed-out token, sent.
+FEEDBACK_STATES = ["feedback-errors", "feedback-expired-token", "feedback-sent"]
 
 
 def _java():
@@ -87,7 +90,24 @@ def _render_states(client):
     sent = form.post(client)
     assert sent.status_code == 303, sent.status_code
     pages["form-sent"] = _get(client, sent["Location"], contains="AR-")
-    assert set(pages) == {"headless-client", *FORM_STATES, *(s.name for s in content.get_states)}
+
+    bad = feedback.answer(condition, helpful=None, comment="Call 020 7946 0000")
+    errors = feedback.post_form(client, bad)
+    assert errors.status_code == 422, errors.status_code
+    pages["feedback-errors"] = errors.content.decode()
+    assert "Go to the appointment form" in pages["feedback-errors"]
+    expired = feedback.post_form(client, feedback.answer(condition, feedback_token="expired.token"))
+    assert expired.status_code == 403, expired.status_code
+    pages["feedback-expired-token"] = expired.content.decode()
+    sent = feedback.post_form(client, feedback.answer(condition))
+    assert sent.status_code == 303, sent.status_code
+    pages["feedback-sent"] = _get(client, sent["Location"], contains="Thank you for your feedback")
+    assert set(pages) == {
+        "headless-client",
+        *FORM_STATES,
+        *FEEDBACK_STATES,
+        *(s.name for s in content.get_states),
+    }
     return pages
 
 

@@ -144,16 +144,16 @@ REPEATED_FIELDS = bad_request(
 )
 
 
-def check_body(request, content_types, unsupported):
+def check_body(request, content_types, unsupported, *, max_bytes=None):
     """
-    Refuse a body over ``APPOINTMENT_MAX_BODY_BYTES`` (413) or of a content type not in
+    Refuse a body over ``max_bytes`` (default ``APPOINTMENT_MAX_BODY_BYTES``; 413) or of a content type not in
     ``content_types`` (``unsupported``, a 415), before anything reads it. Returns the content
     type. No Content-Length means no body (RFC 9112), and Django then reads nothing, so the
     limit cannot be side-stepped. A site whose ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is the smaller
     gets the same 413 for it, not the bare 400 of the ``RequestDataTooBig`` Django raises
     when the body is read.
     """
-    limit = conf.APPOINTMENT_MAX_BODY_BYTES
+    limit = conf.APPOINTMENT_MAX_BODY_BYTES if max_bytes is None else max_bytes
     if settings.DATA_UPLOAD_MAX_MEMORY_SIZE is not None:
         limit = min(limit, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     length = request.META.get("CONTENT_LENGTH") or "0"

@@ -36,8 +36,8 @@ def _hashed_key(kind, value):
     return f"wagtail_conditions:{kind}:{digest}"
 
 
-def _client_key(request):
-    return _hashed_key("appointment-rate", client_ip(request))
+def _client_key(request, kind="appointment-rate"):
+    return _hashed_key(kind, client_ip(request))
 
 
 def _count(cache, key, window):
@@ -56,17 +56,31 @@ def _count(cache, key, window):
 
 def rate_limit_exceeded(request):
     """Count this submission for the client; True once it is over the limit."""
+    return client_limit_exceeded(
+        request,
+        "appointment-rate",
+        limit=conf.APPOINTMENT_RATE_LIMIT,
+        window=conf.APPOINTMENT_RATE_LIMIT_WINDOW,
+        label="Appointment",
+    )
+
+
+def client_limit_exceeded(request, kind, *, limit, window, label):
+    """Count this submission for the client under its own counter ``kind`` (e.g.
+    "feedback-rate"); True once there are more than ``limit`` in ``window`` seconds. ``label``
+    names the limit in the log line of a cache failure."""
     try:
         cache = caches[conf.APPOINTMENT_RATE_LIMIT_CACHE]
-        count = _count(cache, _client_key(request), conf.APPOINTMENT_RATE_LIMIT_WINDOW)
+        count = _count(cache, _client_key(request, kind), window)
     except Exception as error:  # noqa: BLE001 - any cache failure: let the patient through
         logger.error(
-            "Appointment rate limit not applied: the %r cache failed (%s)",
+            "%s rate limit not applied: the %r cache failed (%s)",
+            label,
             conf.APPOINTMENT_RATE_LIMIT_CACHE,
             type(error).__name__,
         )
         return False
-    return count > conf.APPOINTMENT_RATE_LIMIT
+    return count > limit
 
 
 def canonical_address(email):

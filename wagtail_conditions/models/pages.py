@@ -34,6 +34,7 @@ from ..alternates import SitemapAlternatesMixin
 from ..api.serializers import StructuredDataField
 from ..blocks import SectionStreamBlock
 from ..conf import conf
+from ..feedback.panels import FeedbackSummaryPanel
 from ..i18n import page_reviewer
 from ..reviews import schedule as review_schedule
 
@@ -248,7 +249,9 @@ class MedicalReviewMixin(models.Model):
                 FieldPanel("next_review_due", help_text=review_schedule.next_review_help_text),
             ],
             heading=_("Clinical review"),
-        )
+        ),
+        # What patients answered to "Was this page helpful?" (read-only).
+        FeedbackSummaryPanel(heading=_("Patient feedback")),
     ]
 
     class Meta:
@@ -275,6 +278,10 @@ class MedicalReviewMixin(models.Model):
 
 class ContentPageMixin(PageBehaviourMixin):
     """Shared behaviour of the condition and therapy pages, which both have a ``summary``."""
+
+    # Whether the page asks patients "Was this page helpful?" (wagtail_conditions/feedback/):
+    # the submit views accept answers only for page types that say so.
+    accepts_feedback = True
 
     def get_meta_description(self):
         return self.search_description or self.summary
