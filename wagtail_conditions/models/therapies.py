@@ -58,6 +58,19 @@ class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
     # foreign key points at this page type.
     condition_link_model = None
 
+    # (field name, heading) of each section, in page order, as ConditionPageMixin's; and the id
+    # of each one's heading on the public page (the Checks panel points there).
+    sections = [
+        ("body", _("About this therapy")),
+        ("what_to_expect", _("What to expect")),
+        ("contraindications", _("Who it is not suitable for")),
+    ]
+    section_heading_ids = {
+        "body": "about-heading",
+        "what_to_expect": "expect-heading",
+        "contraindications": "safety-heading",
+    }
+
     summary_panels = [FieldPanel("summary"), FieldPanel("session_length")]
     sections_panels = [
         FieldPanel("body"),
