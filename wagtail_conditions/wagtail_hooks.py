@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import modeladmin_register
 
+from .compat import HAS_CONTENT_CHECKS
 from .inbox import audit as inbox_audit
 from .inbox import panels as inbox_panels
 from .inbox.modeladmin import AppointmentRequestAdmin
@@ -97,3 +98,10 @@ def register_review_report_menu_item():
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
     review_panels.construct_homepage_panels(request, panels)
+
+
+# Reading ages in Wagtail's Checks panel (Wagtail 7.3+): see wagtail_conditions.readability.
+if HAS_CONTENT_CHECKS:
+    from .readability import content_checks
+
+    hooks.register("construct_wagtail_userbar", content_checks.construct_userbar)

@@ -16,6 +16,7 @@ from ..api.serializers import (
 )
 from ..compat import HeadlessPreviewMixin
 from ..conf import conf
+from ..readability.panels import ReadingAgePanel
 from .conditions import AbstractConditionTherapy
 from .pages import (
     ContentPageMixin,
@@ -71,7 +72,7 @@ class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
         "contraindications": "safety-heading",
     }
 
-    summary_panels = [FieldPanel("summary"), FieldPanel("session_length")]
+    summary_panels = [FieldPanel("summary"), FieldPanel("session_length"), ReadingAgePanel()]
     sections_panels = [
         FieldPanel("body"),
         FieldPanel("what_to_expect"),

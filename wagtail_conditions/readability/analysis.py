@@ -244,3 +244,23 @@ def worst(sections):
     """The section analysis with the highest reading age, or None when none was scored."""
     scored = [s for s in sections if s.analysis.reading_age is not None]
     return max(scored, key=lambda s: s.analysis.reading_age) if scored else None
+
+
+def page_figures(page):
+    """The figures of ``page`` as JSON-ready data, for a headless preview: the target, then
+    each section's name, heading, selector and ``Analysis.as_dict()``."""
+    return {
+        "target_age": conf.READABILITY_TARGET_AGE,
+        "language": page_language(page),
+        "sections": [
+            {
+                "name": section.name,
+                "heading": str(section.heading),
+                "selector": section.selector,
+                **section.analysis.as_dict(),
+                "band_label": str(section.analysis.band_label),
+                "note_text": str(section.analysis.note_text),
+            }
+            for section in analyse_page(page)
+        ],
+    }

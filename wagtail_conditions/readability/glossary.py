@@ -16,39 +16,104 @@ from django.utils.translation import pgettext_lazy
 
 from ..conf import conf
 
-
-def _entry(term, alternative):
-    return (
-        pgettext_lazy("readability term", term),
-        pgettext_lazy("readability alternative", alternative),
-    )
-
-
+# Each pair is written out so that makemessages finds it.
 SHIPPED = [
-    _entry("allopathic", "conventional"),
-    _entry("analgesics", "painkillers"),
-    _entry("anti-inflammatories", "medicines that reduce swelling"),
-    _entry("inflammation", "swelling and soreness"),
-    _entry("vertebrae", "bones of the spine"),
-    _entry("spinal column", "spine"),
-    _entry("musculoskeletal", "muscles, bones and joints"),
-    _entry("chronic", "long-lasting"),
-    _entry("acute", "sudden"),
-    _entry("involuntary", "that you cannot control"),
-    _entry("contractions", "tightening"),
-    _entry("dehydration", "not having enough water in the body"),
-    _entry("electrolyte", "body salts"),
-    _entry("ailment", "illness"),
-    _entry("trauma", "injury"),
-    _entry("non-invasive", "without surgery or needles"),
-    _entry("holistic", "treating the whole person"),
-    _entry("kinesiology", "the study of movement"),
-    _entry("symptoms", "signs"),
-    _entry("contraindications", "reasons not to have it"),
-    _entry("prognosis", "likely outcome"),
-    _entry("idiopathic", "with no known cause"),
-    _entry("mobility", "ease of movement"),
-    _entry("stimulation", "triggering"),
+    (
+        pgettext_lazy("readability term", "allopathic"),
+        pgettext_lazy("readability alternative", "conventional"),
+    ),
+    (
+        pgettext_lazy("readability term", "analgesics"),
+        pgettext_lazy("readability alternative", "painkillers"),
+    ),
+    (
+        pgettext_lazy("readability term", "anti-inflammatories"),
+        pgettext_lazy("readability alternative", "medicines that reduce swelling"),
+    ),
+    (
+        pgettext_lazy("readability term", "inflammation"),
+        pgettext_lazy("readability alternative", "swelling and soreness"),
+    ),
+    (
+        pgettext_lazy("readability term", "vertebrae"),
+        pgettext_lazy("readability alternative", "bones of the spine"),
+    ),
+    (
+        pgettext_lazy("readability term", "spinal column"),
+        pgettext_lazy("readability alternative", "spine"),
+    ),
+    (
+        pgettext_lazy("readability term", "musculoskeletal"),
+        pgettext_lazy("readability alternative", "muscles, bones and joints"),
+    ),
+    (
+        pgettext_lazy("readability term", "chronic"),
+        pgettext_lazy("readability alternative", "long-lasting"),
+    ),
+    (
+        pgettext_lazy("readability term", "acute"),
+        pgettext_lazy("readability alternative", "sudden"),
+    ),
+    (
+        pgettext_lazy("readability term", "involuntary"),
+        pgettext_lazy("readability alternative", "that you cannot control"),
+    ),
+    (
+        pgettext_lazy("readability term", "contractions"),
+        pgettext_lazy("readability alternative", "tightening"),
+    ),
+    (
+        pgettext_lazy("readability term", "dehydration"),
+        pgettext_lazy("readability alternative", "not having enough water in the body"),
+    ),
+    (
+        pgettext_lazy("readability term", "electrolyte"),
+        pgettext_lazy("readability alternative", "body salts"),
+    ),
+    (
+        pgettext_lazy("readability term", "ailment"),
+        pgettext_lazy("readability alternative", "illness"),
+    ),
+    (
+        pgettext_lazy("readability term", "trauma"),
+        pgettext_lazy("readability alternative", "injury"),
+    ),
+    (
+        pgettext_lazy("readability term", "non-invasive"),
+        pgettext_lazy("readability alternative", "without surgery or needles"),
+    ),
+    (
+        pgettext_lazy("readability term", "holistic"),
+        pgettext_lazy("readability alternative", "treating the whole person"),
+    ),
+    (
+        pgettext_lazy("readability term", "kinesiology"),
+        pgettext_lazy("readability alternative", "the study of movement"),
+    ),
+    (
+        pgettext_lazy("readability term", "symptoms"),
+        pgettext_lazy("readability alternative", "signs"),
+    ),
+    (
+        pgettext_lazy("readability term", "contraindications"),
+        pgettext_lazy("readability alternative", "reasons not to have it"),
+    ),
+    (
+        pgettext_lazy("readability term", "prognosis"),
+        pgettext_lazy("readability alternative", "likely outcome"),
+    ),
+    (
+        pgettext_lazy("readability term", "idiopathic"),
+        pgettext_lazy("readability alternative", "with no known cause"),
+    ),
+    (
+        pgettext_lazy("readability term", "mobility"),
+        pgettext_lazy("readability alternative", "ease of movement"),
+    ),
+    (
+        pgettext_lazy("readability term", "stimulation"),
+        pgettext_lazy("readability alternative", "triggering"),
+    ),
 ]
 
 
