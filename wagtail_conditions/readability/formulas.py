@@ -51,31 +51,38 @@ def lix(words, sentences, long_words):
     return words / sentences + 100 * long_words / words
 
 
-# Flesch's (1948) table from reading ease to the school grade that reads it: (lowest score,
-# grade). Fernández-Huerta and Kandel–Moles are read on the same table, as their authors meant.
-FLESCH_GRADES = ((90, 5), (80, 6), (70, 7), (60, 8.5), (50, 11), (30, 14), (float("-inf"), 17))
+# Flesch's (1948) table from reading ease to the school grade that reads it (90–100: 5th grade,
+# 80–90: 6th, 70–80: 7th, 60–70: 8th–9th, 50–60: 10th–12th, 30–50: college, 0–30: college
+# graduate) as points (score, grade) joined by straight lines: a grade band [6, 7) spans
+# scores (80, 90], so 90 reads as grade 6.0 and 85 as 6.5, on the scale Flesch–Kincaid's
+# grades use. Fernández-Huerta and Kandel–Moles are read on it too, as their authors meant.
+FLESCH_POINTS = ((0, 18), (30, 17), (50, 13), (60, 10), (70, 8), (80, 7), (90, 6), (100, 5))
 
-# Björnsson's LIX bands (very easy, easy, medium, difficult, very difficult) as US grades:
-# (highest LIX, grade). An approximation: LIX was calibrated on Swedish school texts, not
-# against US grades, so a LIX reading age comes with a note saying so.
-LIX_GRADES = ((25, 4), (30, 5), (35, 6), (40, 7), (45, 9), (50, 11), (55, 13), (60, 15))
-LIX_TOP_GRADE = 17
+# Björnsson's LIX bands as US grades, points (LIX, grade) joined by straight lines: very easy
+# below 30 (children's books, up to grade 5), easy 30–40 (fiction, grades 5–7), medium 40–50
+# (newspapers, 7–11), difficult 50–60 (official texts, 11–15), very difficult above 60. An
+# approximation: LIX was calibrated on Swedish texts, not against US grades, so a LIX reading
+# age comes with a note saying so.
+LIX_POINTS = ((20, 3), (30, 5), (40, 7), (50, 11), (60, 15), (70, 19))
+
+
+def interpolate(points, x):
+    """The y of ``x`` on the line through ``points`` ((x, y) by increasing x), continued
+    beyond the ends along the first and last segments."""
+    segments = list(zip(points, points[1:], strict=False))
+    # The first segment ending at or after x; beyond the last point, the last segment.
+    (x0, y0), (x1, y1) = next((s for s in segments if x <= s[1][0]), segments[-1])
+    return y0 + (x - x0) * (y1 - y0) / (x1 - x0)
 
 
 def flesch_scale_grade(score):
     """The US grade of a score on Flesch's reading ease scale."""
-    for lowest, grade in FLESCH_GRADES:
-        if score >= lowest:
-            return grade
-    raise AssertionError("unreachable")  # the last row takes any score
+    return interpolate(FLESCH_POINTS, score)
 
 
 def lix_grade(score):
     """The approximate US grade of a LIX score."""
-    for highest, grade in LIX_GRADES:
-        if score <= highest:
-            return grade
-    return LIX_TOP_GRADE
+    return interpolate(LIX_POINTS, score)
 
 
 @dataclass(frozen=True)
