@@ -338,3 +338,27 @@ def test_the_headless_preview_carries_the_figures_and_the_public_api_does_not(
     assert overview["longest_sentences"][0]["words"] > 20
     public = editor_client.get(f"/api/v2/pages/{clinic.condition.pk}/")
     assert public.status_code == 200 and "readability" not in public.json()
+
+
+def test_a_page_that_cannot_be_scored_is_still_saved(clinic, monkeypatch, caplog):
+    from wagtail_conditions.readability import store
+
+    def broken(page):
+        raise ValueError("unexpected block value")
+
+    monkeypatch.setattr(store, "analyse_page", broken)
+    page = ConditionPage.objects.get(pk=clinic.condition.pk)
+    page.title = "Muscle spasms (cramps)"
+    page.save_revision().publish()
+    assert ConditionPage.objects.get(pk=page.pk).title == "Muscle spasms (cramps)"
+    assert not PageReadability.objects.filter(page=page).exists()
+    assert f"Could not score the reading age of page {page.pk}" in caplog.text
+
+
+def test_a_new_page_has_nothing_to_score_yet(editor_client, clinic):
+    index = clinic.condition.get_parent()
+    response = editor_client.get(
+        reverse("wagtailadmin_pages:add", args=["wagtail_conditions", "conditionpage", index.pk])
+    )
+    assert response.status_code == 200
+    assert "Nothing to score yet: write the summary and the sections." in response.content.decode()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from .. import i18n
 from ..conf import conf
 from . import counting, formulas, glossary, text
 
@@ -211,10 +212,7 @@ class SectionAnalysis:
 
 def page_language(page):
     """The language a page is written in: its locale's, else the site's ``LANGUAGE_CODE``."""
-    locale = (
-        getattr(page, "locale", None) if getattr(settings, "WAGTAIL_I18N_ENABLED", False) else None
-    )
-    return primary_language(locale.language_code if locale else settings.LANGUAGE_CODE)
+    return primary_language(i18n.page_language(page) or settings.LANGUAGE_CODE)
 
 
 def readability_sections(page):

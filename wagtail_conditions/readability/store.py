@@ -7,10 +7,14 @@ holds; a draft saved as a revision only leaves the row as it was, as the report'
 are. Pure Python, a few milliseconds a page, one write.
 """
 
+import logging
+
 from django.db.models.signals import post_save
 
 from ..models import ContentPageMixin, PageReadability
 from .analysis import analyse_page, page_language, worst
+
+logger = logging.getLogger(__name__)
 
 
 def scores(page):
@@ -35,8 +39,16 @@ def scores(page):
 
 
 def update_page(page):
-    """Score ``page`` (one of our condition or therapy pages) and store its figures."""
-    PageReadability.objects.update_or_create(page_id=page.pk, defaults=scores(page))
+    """Score ``page`` (one of our condition or therapy pages) and store its figures. Text the
+    scoring cannot read (a host's block holding something unexpected) never stops the page
+    being saved: it is logged, and the page's figures are dropped until it can be scored."""
+    try:
+        figures = scores(page)
+    except Exception:
+        logger.exception("Could not score the reading age of page %s", page.pk)
+        PageReadability.objects.filter(page_id=page.pk).delete()
+        return
+    PageReadability.objects.update_or_create(page_id=page.pk, defaults=figures)
 
 
 def _page_saved(sender, instance, raw=False, **kwargs):
