@@ -4,7 +4,9 @@ text, most of them above the target): stored on save for the review report, the 
 panel, the Checks panel's configuration and the headless preview.
 """
 
+import csv
 import datetime
+import io
 import json
 import re
 from types import SimpleNamespace
@@ -214,6 +216,14 @@ def test_the_review_report_shows_and_filters_by_reading_age(editor_client, clini
     assert "Reading age" in body
     assert "Muscle spasms" in body
     assert f"{stored.reading_age:.1f}" in body
+    ordered = editor_client.get(
+        reverse(REPORT), {"reading_band": "hard", "ordering": "-reading_age"}
+    )
+    assert ordered.status_code == 200 and "Muscle spasms" in ordered.content.decode()
+    export = editor_client.get(reverse(REPORT), {"reading_band": "hard", "export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[0][-2:] == ["Reading age", "Reading age band"]
+    assert ["Muscle spasms", f"{stored.reading_age}", "Hard"] == [rows[1][0], *rows[1][-2:]]
     good = editor_client.get(reverse(REPORT), {"reading_band": "good"})
     assert "Muscle spasms" not in good.content.decode()
     PageReadability.objects.filter(page=clinic.condition).delete()

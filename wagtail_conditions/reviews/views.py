@@ -134,6 +134,9 @@ class ReviewReportView(PageReportView):
             row.review_status = review_status(row.review_next, day)
             row.review_status_label = row.review_status.label
             row.reading_band_label = Band(row.reading_band).label if row.reading_band else ""
+            # One decimal, whatever the database's subquery hands back (SQLite: a float).
+            if row.reading_age is not None:
+                row.reading_age = round(float(row.reading_age), 1)
         return object_list
 
 
