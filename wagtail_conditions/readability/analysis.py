@@ -19,7 +19,9 @@ from .. import i18n
 from ..conf import conf
 from . import counting, formulas, glossary, text
 
-HARD_WORD_SYLLABLES = 4  # a word of four syllables or more is hard (Flesch languages)
+# A word of this many syllables or more is hard (Spanish words run a syllable longer).
+HARD_WORD_SYLLABLES = {"es": 5}
+HARD_WORD_SYLLABLES_DEFAULT = 4
 HARD_WORD_LETTERS = 10  # with LIX: a word of ten letters or more
 LONGEST_SENTENCES = 3
 HARD_WORDS = 8
@@ -185,9 +187,8 @@ def hard_words(chunks, all_words, word_syllables, language):
     # Words already covered by a glossary term are not listed again.
     covered = {word for key in found for word in key.split()}
     if word_syllables:
-        long = [
-            w for w, n in zip(all_words, word_syllables, strict=True) if n >= HARD_WORD_SYLLABLES
-        ]
+        most = HARD_WORD_SYLLABLES.get(language, HARD_WORD_SYLLABLES_DEFAULT)
+        long = [w for w, n in zip(all_words, word_syllables, strict=True) if n >= most]
     else:
         long = [w for w in all_words if counting.letters(w) >= HARD_WORD_LETTERS]
     counts = Counter(glossary.fold(word) for word in long)

@@ -91,8 +91,8 @@ SHIPPED = [
         pgettext_lazy("readability alternative", "the study of movement"),
     ),
     (
-        pgettext_lazy("readability term", "symptoms"),
-        pgettext_lazy("readability alternative", "signs"),
+        pgettext_lazy("readability term", "neuromuscular"),
+        pgettext_lazy("readability alternative", "nerves and muscles"),
     ),
     (
         pgettext_lazy("readability term", "contraindications"),
@@ -111,8 +111,8 @@ SHIPPED = [
         pgettext_lazy("readability alternative", "ease of movement"),
     ),
     (
-        pgettext_lazy("readability term", "stimulation"),
-        pgettext_lazy("readability alternative", "triggering"),
+        pgettext_lazy("readability term", "palpation"),
+        pgettext_lazy("readability alternative", "feeling with the hands"),
     ),
 ]
 
