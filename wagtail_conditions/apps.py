@@ -11,9 +11,11 @@ class WagtailConditionsAppConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
         from .compat import HAS_API_V3
+        from .readability.store import connect_signals as connect_reading_ages
         from .render_cache import connect_signals
 
         connect_signals()
+        connect_reading_ages()
 
         if apps.is_installed("wagtail.contrib.frontend_cache"):
             from .frontend_cache import connect_signals as connect_purges

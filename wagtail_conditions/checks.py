@@ -23,6 +23,7 @@ from .models import (
     TherapyPageMixin,
 )
 from .models.pages import ModelSettingError
+from .readability import counting
 from .webhooks.tasks import deliver_webhook
 
 REQUIRED_APPS = [
@@ -584,3 +585,23 @@ def check_webhooks(app_configs, databases=None, **kwargs):
             )
         )
     return messages
+
+
+@register()
+def check_readability_dictionaries(app_configs, **kwargs):
+    """W010: the syllable dictionaries of the "readability" extra are missing, so English and
+    French reading ages come from LIX, a rougher measure (Spanish needs none)."""
+    missing = [name for name, found in counting.dependencies_installed().items() if not found]
+    if not missing:
+        return []
+    return [
+        Warning(
+            _(
+                "The syllable dictionaries for reading ages are not installed (%(missing)s): "
+                "English and French pages are scored with LIX, whose reading ages are approximate."
+            )
+            % {"missing": ", ".join(missing)},
+            hint=_("Install the readability extra: pip install 'wagtail-conditions[readability]'."),
+            id="wagtail_conditions.W010",
+        )
+    ]

@@ -1,6 +1,7 @@
 """Differences between the Wagtail versions we support (7.4 LTS and 8.0)."""
 
 from django.conf import settings
+from wagtail import VERSION as WAGTAIL_VERSION
 
 # Wagtail 8 lets a site swap its base Page model (WAGTAIL_PAGE_MODEL); 7.4 has no such setting.
 # Foreign keys to pages use this label; our migrations spell it the same way so they run on both.
@@ -53,3 +54,9 @@ def _cache_errors():
 
 
 CACHE_ERRORS = _cache_errors()
+
+
+# Packages can add their own content checks to Wagtail's Checks panel since Wagtail 7.3
+# (ContentCheckerItem's custom Axe rules and checks, and ``window.wagtail.userbar.registerCheck``
+# for the check's function); 7.4 and 8.0 share the API. Older versions show no reading ages there.
+HAS_CONTENT_CHECKS = WAGTAIL_VERSION >= (7, 3)

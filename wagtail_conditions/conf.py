@@ -124,6 +124,19 @@ DEFAULTS = {
     # Pages whose next review falls due within this many days are "due soon" in the review
     # report and on the dashboard.
     "REVIEW_DUE_SOON_DAYS": 30,
+    # --- Reading age (wagtail_conditions/readability/, docs/readability.md) ---
+    # The reading age (years) sections should not exceed: 11 is a US grade of 6, the upper end
+    # of the Patient Information Forum's 9–11 (NHS.UK writes for about 9).
+    "READABILITY_TARGET_AGE": 11,
+    # Years above the target that are still "fair"; beyond them a section is "hard".
+    "READABILITY_FAIR_MARGIN": 2,
+    # Sentences with more words than this are listed as long ones to split.
+    "READABILITY_LONG_SENTENCE_WORDS": 20,
+    # Sections with fewer words than this are too short to score.
+    "READABILITY_MIN_WORDS": 10,
+    # The site's own plainer words, per language: {"en": {"term": "plainer words"}}. They add
+    # to the shipped glossary or replace its entries; a term mapped to None removes it.
+    "READABILITY_GLOSSARY": {},
 }
 
 

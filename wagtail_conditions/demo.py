@@ -23,6 +23,7 @@ from .blocks.appointment import (
     OPTIONAL,
     REQUIRED,
 )
+from .conf import conf
 from .models import (
     BodyArea,
     ConditionIndexPage,
@@ -32,6 +33,7 @@ from .models import (
     TherapyIndexPage,
     TherapyPage,
 )
+from .readability.analysis import analyse_page
 
 BODY_AREAS = [("Back", "back"), ("Neck and shoulders", "neck-and-shoulders"), ("Arms and legs", "arms-and-legs")]
 
@@ -350,7 +352,21 @@ def load_demo(parent=None, *, stdout=None, languages=()):
     report(created, f"condition “{condition.title}”")
     for language_code in languages:
         translate_demo(parent, language_code, stdout=stdout)
+    if stdout:
+        stdout.write(reading_ages_line(condition))
     return condition
+
+
+def reading_ages_line(page):
+    """The reading age of each section of ``page``, in one line: what the editor's panel and
+    the Checks panel show (the seed's sections are written well above the target)."""
+    parts = [
+        f"{section.heading} {section.analysis.reading_age} ({section.analysis.band})"
+        for section in analyse_page(page)
+        if section.analysis.reading_age is not None
+    ]
+    target = conf.READABILITY_TARGET_AGE
+    return f"Reading ages of “{page.title}” (target {target}): " + ", ".join(parts)
 
 
 # Translations of the demo, by language code: written for patients in plain language (usted),

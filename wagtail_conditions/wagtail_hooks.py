@@ -9,6 +9,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from .feedback import panels as feedback_panels
 from .feedback import report as feedback_report
+from .compat import HAS_CONTENT_CHECKS
 from .inbox import audit as inbox_audit
 from .inbox import panels as inbox_panels
 from .inbox.modeladmin import AppointmentRequestAdmin
@@ -135,3 +136,8 @@ def register_feedback_permissions():
     return Permission.objects.filter(
         content_type__app_label="wagtail_conditions", codename="view_pagefeedback"
     )
+# Reading ages in Wagtail's Checks panel (Wagtail 7.3+): see wagtail_conditions.readability.
+if HAS_CONTENT_CHECKS:
+    from .readability import content_checks
+
+    hooks.register("construct_wagtail_userbar", content_checks.construct_userbar)

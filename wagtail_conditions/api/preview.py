@@ -3,6 +3,10 @@ The ``page_preview`` endpoint for wagtail-headless-preview: the API v2 represent
 draft an editor is previewing, found by the ``content_type`` and ``token`` query parameters
 that wagtail-headless-preview appends to the front end's URL.
 
+A condition or therapy page's draft also carries ``readability``: each section's reading age,
+band, longest sentences and hard words (``readability.analysis.page_figures``), which the public
+pages endpoint never shows.
+
 It follows the pattern of wagtail-headless-preview's README, with two differences: every kind of
 bad request answers 400 or 404 with a JSON ``message`` (the README's version raises, so a
 forged token is a 500), and the token's signature is checked before the database is asked, as
@@ -19,6 +23,8 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import get_page_models
 from wagtail_headless_preview.models import PagePreview
 
+from ..models import ContentPageMixin
+from ..readability.analysis import page_figures
 from .pages import PagesAPIViewSet
 
 
@@ -36,7 +42,11 @@ class PagePreviewAPIViewSet(PagesAPIViewSet):
 
     def detail_view(self, request, pk):
         page = self.get_object()
-        return Response(self.get_serializer(page).data, headers={"Cache-Control": "no-store"})
+        data = self.get_serializer(page).data
+        if isinstance(page, ContentPageMixin):
+            # The draft's reading ages, for the editor's eyes only: never in the public API.
+            data = {**data, "readability": page_figures(page)}
+        return Response(data, headers={"Cache-Control": "no-store"})
 
     def get_object(self):
         if not hasattr(self, "_cached_object"):

@@ -36,6 +36,7 @@ from ..blocks.appointment import form_contents_entries
 from ..compat import HeadlessPreviewMixin
 from ..conf import conf
 from ..i18n import localised_body_areas, localised_pages
+from ..readability.panels import ReadingAgePanel
 from ..translation_admin import ConditionPageForm, UntranslatedTherapiesPanel
 from .pages import (
     ContentPageMixin,
@@ -283,6 +284,7 @@ class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
         FieldPanel("summary"),
         FieldPanel("alternative_names"),
         FieldPanel("body_areas", widget=forms.CheckboxSelectMultiple),
+        ReadingAgePanel(),
     ]
     sections_panels = [FieldPanel(name) for name, _heading in sections]
     therapy_panels = [

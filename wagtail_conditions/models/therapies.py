@@ -16,6 +16,7 @@ from ..api.serializers import (
 )
 from ..compat import HeadlessPreviewMixin
 from ..conf import conf
+from ..readability.panels import ReadingAgePanel
 from .conditions import AbstractConditionTherapy
 from .pages import (
     ContentPageMixin,
@@ -58,7 +59,20 @@ class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
     # foreign key points at this page type.
     condition_link_model = None
 
-    summary_panels = [FieldPanel("summary"), FieldPanel("session_length")]
+    # (field name, heading) of each section, in page order, as ConditionPageMixin's; and the id
+    # of each one's heading on the public page (the Checks panel points there).
+    sections = [
+        ("body", _("About this therapy")),
+        ("what_to_expect", _("What to expect")),
+        ("contraindications", _("Who it is not suitable for")),
+    ]
+    section_heading_ids = {
+        "body": "about-heading",
+        "what_to_expect": "expect-heading",
+        "contraindications": "safety-heading",
+    }
+
+    summary_panels = [FieldPanel("summary"), FieldPanel("session_length"), ReadingAgePanel()]
     sections_panels = [
         FieldPanel("body"),
         FieldPanel("what_to_expect"),

@@ -1,10 +1,11 @@
-"""The review report's filters: review status, page type and reviewer."""
+"""The review report's filters: review status, page type, reviewer and reading age band."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import ContentTypeFilter, WagtailFilterSet
 
 from ..models import Practitioner
+from ..readability.analysis import Band
 from . import pages
 from .schedule import ReviewStatus
 
@@ -32,6 +33,20 @@ class ReviewerFilter(django_filters.ModelChoiceFilter):
         return qs
 
 
+class ReadingBandFilter(django_filters.ChoiceFilter):
+    """Pages whose hardest section reads in a band (good, fair, hard), or not scored yet."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[*Band.choices, ("unscored", _("Not scored"))],
+            empty_label=_("Any"),
+            **kwargs,
+        )
+
+    def filter(self, qs, value):
+        return pages.with_reading_band(qs, value) if value else qs
+
+
 class ReviewReportFilterSet(WagtailFilterSet):
     status = ReviewStatusFilter(label=_("Review"))
     content_type = ContentTypeFilter(
@@ -43,7 +58,8 @@ class ReviewReportFilterSet(WagtailFilterSet):
         empty_label=_("Anyone"),
         queryset=lambda request: Practitioner.objects.all(),
     )
+    reading_band = ReadingBandFilter(label=_("Reading age"))
 
     class Meta:
         model = pages.page_model()
-        fields = ["status", "content_type", "reviewer"]
+        fields = ["status", "content_type", "reviewer", "reading_band"]

@@ -17,7 +17,7 @@ from wagtail import permissions as wagtail_permissions
 from wagtail.models import get_page_models
 
 from ..compat import PAGE_MODEL
-from ..models import MedicalReviewMixin
+from ..models import MedicalReviewMixin, PageReadability
 from .schedule import ReviewStatus, due_soon_until, today
 
 # The annotation holding each review field.
@@ -81,14 +81,18 @@ def _column(field, tables):
 def review_pages(pages=None):
     """``pages`` (a queryset of the base page model; default: all pages) narrowed to the page
     types that have a clinical review, annotated with ``review_last``, ``review_next`` and
-    ``review_by`` (the reviewer's id)."""
+    ``review_by`` (the reviewer's id), and with the highest reading age of the page's sections
+    as last saved (``reading_age``, ``reading_band``; see ``readability.store``)."""
     if pages is None:
         pages = page_model()._default_manager.all()
     tables = _tables()
     if not tables:
         return pages.none()
+    readability = PageReadability.objects.filter(page=OuterRef("pk"))
     return pages.filter(content_type__in=review_content_types()).annotate(
-        **{name: _column(field, tables) for name, field in ANNOTATIONS.items()}
+        **{name: _column(field, tables) for name, field in ANNOTATIONS.items()},
+        reading_age=Subquery(readability.values("reading_age")[:1]),
+        reading_band=Subquery(readability.values("band")[:1]),
     )
 
 
@@ -122,6 +126,14 @@ def with_status(pages, status, day=None):
     if status == ReviewStatus.UNSCHEDULED:
         return pages.filter(review_next__isnull=True)
     return pages.filter(review_next__lte=until)
+
+
+def with_reading_band(pages, band):
+    """``pages`` (from ``review_pages``) whose highest reading age is in ``band`` ("good",
+    "fair", "hard"), or not scored yet ("unscored")."""
+    if band == "unscored":
+        return pages.filter(Q(reading_band__isnull=True) | Q(reading_band=""))
+    return pages.filter(reading_band=band)
 
 
 def review_counts(pages, day=None):

@@ -17,11 +17,18 @@ from wagtail.coreutils import get_content_type_label
 
 from ..inbox.exports import neutralise
 from ..models import Practitioner
+from ..readability.analysis import Band
 from . import pages
 from .filters import ReviewReportFilterSet
 from .schedule import ReviewStatus, review_status, today
 
 URL_NAMESPACE = "wagtail_conditions_reviews"
+
+
+class ReadingAgeColumn(Column):
+    """The highest reading age of the page's sections, with its band (good, fair, hard)."""
+
+    cell_template_name = "wagtail_conditions/reviews/reading_age_cell.html"
 
 
 class ReviewDateColumn(Column):
@@ -59,6 +66,7 @@ class ReviewReportView(PageReportView):
         ReviewDateColumn("review_last", label=_("Last reviewed"), sort_key="review_last"),
         Column("reviewer", label=_("Reviewed by")),
         ReviewDateColumn("review_next", label=_("Next review due"), sort_key="review_next"),
+        ReadingAgeColumn("reading_age", label=_("Reading age"), sort_key="reading_age"),
         StatusTagColumn(
             "review_status_label",
             label=_("Status"),
@@ -73,6 +81,8 @@ class ReviewReportView(PageReportView):
         "reviewer",
         "review_next",
         "review_status_label",
+        "reading_age",
+        "reading_band_label",
     ]
     export_headings = {
         "title": _("Title"),
@@ -81,6 +91,8 @@ class ReviewReportView(PageReportView):
         "reviewer": _("Reviewed by"),
         "review_next": _("Next review due"),
         "review_status_label": _("Status"),
+        "reading_age": _("Reading age"),
+        "reading_band_label": _("Reading age band"),
     }
     # Titles and names are typed by editors: never let a spreadsheet evaluate them.
     custom_field_preprocess = {
@@ -121,6 +133,10 @@ class ReviewReportView(PageReportView):
             row.reviewer = reviewers.get(row.review_by)
             row.review_status = review_status(row.review_next, day)
             row.review_status_label = row.review_status.label
+            row.reading_band_label = Band(row.reading_band).label if row.reading_band else ""
+            # One decimal, whatever the database's subquery hands back (SQLite: a float).
+            if row.reading_age is not None:
+                row.reading_age = round(float(row.reading_age), 1)
         return object_list
 
 
