@@ -13,6 +13,7 @@ from .conditions import (  # noqa: F401
 )
 from .content_version import ContentVersion  # noqa: F401
 from .pages import ContentPageMixin, IndexPageMixin, MedicalReviewMixin  # noqa: F401
+from .sources import CitedSourcesMixin, SourceLinkCheck  # noqa: F401
 from .taxonomy import BodyArea  # noqa: F401
 from .therapies import (  # noqa: F401
     AbstractTherapyIndexPage,
