@@ -186,7 +186,15 @@ def test_exports_csv(admin_client, clinic):
         f'filename="pages-due-for-review-{today():%Y-%m-%d}.csv"' in response["Content-Disposition"]
     )
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == ["Title", "Type", "Last reviewed", "Reviewed by", "Next review due", "Status"]
+    assert rows[0] == [
+        "Title",
+        "Type",
+        "Last reviewed",
+        "Reviewed by",
+        "Next review due",
+        "Status",
+        "Sources",
+    ]
     assert rows[1] == [
         "Back pain",
         "Condition page",
@@ -194,6 +202,7 @@ def test_exports_csv(admin_client, clinic):
         "Dr Ana Ruiz, DC",
         f"{days(-40):%Y-%m-%d}",
         "Overdue",
+        "",
     ]
     assert [row[0] for row in rows[1:]] == [
         "Back pain",
@@ -209,6 +218,7 @@ def test_exports_csv(admin_client, clinic):
         "Ben Ode",
         f"{days(10):%Y-%m-%d}",
         "Due soon",
+        "",
     ]
 
 
@@ -217,7 +227,15 @@ def test_exports_xlsx_with_the_filters(admin_client, clinic):
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0] == ("Title", "Type", "Last reviewed", "Reviewed by", "Next review due", "Status")
+    assert rows[0] == (
+        "Title",
+        "Type",
+        "Last reviewed",
+        "Reviewed by",
+        "Next review due",
+        "Status",
+        "Sources",
+    )
     assert [row[0] for row in rows[1:]] == ["Heat therapy", "Massage"]
     assert rows[1][1] == "Host therapy page"
     assert rows[1][3] == "Dr Ana Ruiz, DC"

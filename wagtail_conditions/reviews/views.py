@@ -17,11 +17,19 @@ from wagtail.coreutils import get_content_type_label
 
 from ..inbox.exports import neutralise
 from ..models import Practitioner
+from ..sources import attention
 from . import pages
 from .filters import ReviewReportFilterSet
 from .schedule import ReviewStatus, review_status, today
 
 URL_NAMESPACE = "wagtail_conditions_reviews"
+
+
+class SourcesColumn(Column):
+    """How many sources a page cites, how many are due for a check, and those whose link the
+    checker found moved or broken."""
+
+    cell_template_name = "wagtail_conditions/reviews/sources_cell.html"
 
 
 class ReviewDateColumn(Column):
@@ -59,6 +67,7 @@ class ReviewReportView(PageReportView):
         ReviewDateColumn("review_last", label=_("Last reviewed"), sort_key="review_last"),
         Column("reviewer", label=_("Reviewed by")),
         ReviewDateColumn("review_next", label=_("Next review due"), sort_key="review_next"),
+        SourcesColumn("sources_summary", label=_("Sources")),
         StatusTagColumn(
             "review_status_label",
             label=_("Status"),
@@ -73,6 +82,7 @@ class ReviewReportView(PageReportView):
         "reviewer",
         "review_next",
         "review_status_label",
+        "sources_summary",
     ]
     export_headings = {
         "title": _("Title"),
@@ -81,6 +91,7 @@ class ReviewReportView(PageReportView):
         "reviewer": _("Reviewed by"),
         "review_next": _("Next review due"),
         "review_status_label": _("Status"),
+        "sources_summary": _("Sources"),
     }
     # Titles and names are typed by editors: never let a spreadsheet evaluate them.
     custom_field_preprocess = {
@@ -88,7 +99,7 @@ class ReviewReportView(PageReportView):
             PageReportView.FORMAT_CSV: neutralise,
             PageReportView.FORMAT_XLSX: neutralise,
         }
-        for name in ("title", "reviewer")
+        for name in ("title", "reviewer", "sources_summary")
     }
 
     @property
@@ -112,15 +123,18 @@ class ReviewReportView(PageReportView):
         return queryset.order_by(*queryset.query.order_by, "title", "pk")
 
     def decorate_paginated_queryset(self, object_list):
-        # The rows of this page (or of the whole export): their reviewers in one query.
+        # The rows of this page (or of the whole export): their reviewers in one query, their
+        # sources in one per page table and the link checks in one more.
         rows = list(object_list)
         reviewers = Practitioner.objects.in_bulk({row.review_by for row in rows if row.review_by})
+        sources = attention.summaries([row.pk for row in rows]) if rows else {}
         day = today()
         for row in rows:
             row.page_type = _page_type(row)
             row.reviewer = reviewers.get(row.review_by)
             row.review_status = review_status(row.review_next, day)
             row.review_status_label = row.review_status.label
+            row.sources_summary = sources.get(row.pk)
         return object_list
 
 
