@@ -79,6 +79,20 @@ DEFAULTS = {
     # Allow plain-HTTP receivers on loopback addresses (127.0.0.1, ::1) without DEBUG: for
     # tests and a receiver on the same machine only. Private and other addresses stay refused.
     "WEBHOOK_ALLOW_LOOPBACK": False,
+    # --- Cited sources (wagtail_conditions/sources/, docs/sources.md) ---
+    # Sources whose "last checked" date is older than this many days are listed in the review
+    # report as due for a check.
+    "SOURCES_CHECK_INTERVAL_DAYS": 365,
+    # The link checker (`check_sources`): how many addresses it asks at once, the seconds it
+    # waits for a connection and for a whole check (redirects included), and how many
+    # redirects it follows (each target checked like the address itself) before giving up.
+    "SOURCES_CHECK_CONCURRENCY": 4,
+    "SOURCES_CHECK_CONNECT_TIMEOUT": 5,
+    "SOURCES_CHECK_TIMEOUT": 15,
+    "SOURCES_CHECK_MAX_REDIRECTS": 5,
+    # Let the link checker ask loopback addresses (127.0.0.1, ::1): for tests only. Private
+    # and other non-public addresses are refused either way.
+    "SOURCES_CHECK_ALLOW_LOOPBACK": False,
     # --- Render once (wagtail_conditions/render_cache.py, docs/performance.md) ---
     # Whether our pages keep their HTML, rendered once per content version, in a cache and
     # answer anonymous visitors from it (each form gets a fresh token per response).

@@ -269,6 +269,63 @@ def _appointment_form(text=APPOINTMENT_FORM):
     }
 
 
+# The evidence the page rests on: (title, authors, publisher, address, DOI, PubMed ID, date
+# published, days since an editor last checked it). One was last checked over a year ago, so
+# the review report shows what a source due for a check looks like.
+MUSCLE_SPASMS_SOURCES = [
+    (
+        "Leg cramps",
+        "",
+        "NHS",
+        "https://www.nhs.uk/conditions/leg-cramps/",
+        "",
+        "",
+        datetime.date(2023, 5, 17),
+        30,
+    ),
+    (
+        "Muscle cramps",
+        "",
+        "MedlinePlus, U.S. National Library of Medicine",
+        "https://medlineplus.gov/musclecramps.html",
+        "",
+        "",
+        datetime.date(2024, 11, 4),
+        30,
+    ),
+    (
+        "Muscle cramps",
+        "Miller TM; Layzer RB",
+        "Muscle & Nerve",
+        "",
+        "10.1002/mus.20341",
+        "15902691",
+        datetime.date(2005, 10, 1),
+        400,
+    ),
+]
+
+
+def _sources(today=None, sources=MUSCLE_SPASMS_SOURCES):
+    today = today or timezone.localdate()
+    return [
+        {
+            "type": "source",
+            "value": {
+                "title": title,
+                "authors": authors,
+                "publisher": publisher,
+                "url": url,
+                "doi": doi,
+                "pmid": pmid,
+                "date_published": published.isoformat(),
+                "last_checked": (today - datetime.timedelta(days=checked)).isoformat(),
+            },
+        }
+        for title, authors, publisher, url, doi, pmid, published, checked in sources
+    ]
+
+
 def _resources(therapy_index, heading=SEED_RESOURCES_HEADING, text=RESOURCE_LINKS):
     return {
         "type": "links",
@@ -308,6 +365,7 @@ def _muscle_spasms(condition_index, therapy_index):
             _appointment_form(),
         ],
         resources=[_resources(therapy_index)],
+        sources=_sources(),
     )
 
 

@@ -5,7 +5,7 @@ schema.org structured data (JSON-LD) for our pages, as plain dicts.
 "@graph": [...]}``, holding:
 
 - the page, a ``MedicalWebPage`` (url, name, description, language, review, audience,
-  breadcrumb, publisher), whose ``about`` is a ``MedicalCondition`` on a condition page (with
+  breadcrumb, publisher, and the sources it cites as ``citation``), whose ``about`` is a ``MedicalCondition`` on a condition page (with
   its body areas, causes, symptoms and the therapies linked to it) or a ``MedicalTherapy`` on a
   therapy page; on an index, its ``mainEntity`` is an ``ItemList`` of the pages it lists;
 - the page's ``BreadcrumbList``: the site's root page, the ancestors below it, and the page;
@@ -438,6 +438,34 @@ def therapy_node(page, request):
     )
 
 
+def citation_node(source):
+    """A cited source (a ``SourceBlock`` value): a ``ScholarlyArticle`` when it has a DOI or a
+    PubMed ID, else a ``CreativeWork``; the DOI and PubMed ID as ``identifier``s too."""
+    scholarly = bool(source.get("doi") or source.get("pmid"))
+    identifiers = [
+        {"@type": "PropertyValue", "propertyID": property_id, "value": value}
+        for property_id, value in (("DOI", source.get("doi")), ("PMID", source.get("pmid")))
+        if value
+    ]
+    published = source.get("date_published")
+    return compact(
+        {
+            "@type": "ScholarlyArticle" if scholarly else "CreativeWork",
+            "name": source["title"],
+            "url": source.href,
+            "sameAs": [url for url in source.links if url != source.href],
+            "author": [{"@type": "Person", "name": name} for name in source.author_names],
+            "publisher": (
+                {"@type": "Organization", "name": source["publisher"]}
+                if source.get("publisher")
+                else None
+            ),
+            "datePublished": published.isoformat() if published else None,
+            "identifier": identifiers,
+        }
+    )
+
+
 def _listed_pages(page, request, context):
     """(pages, position of the first) an index shows: the current page of the list the
     template has, or, without one (the API), every page it lists, in the order it lists them."""
@@ -480,6 +508,11 @@ def page_structured_data(page, request=None, context=None):
     }
     if web_page["lastReviewed"]:
         web_page["lastReviewed"] = web_page["lastReviewed"].isoformat()
+    if page_type(page) in CONTENT_TYPES:
+        sources = context.get("sources")
+        if sources is None:
+            sources = page.get_sources()
+        web_page["citation"] = [citation_node(child.value) for child in sources]
     if page_type(page) == "condition":
         web_page["about"] = condition_node(page, request, context.get("therapy_links"))
     elif page_type(page) == "therapy":

@@ -41,7 +41,13 @@ DETAIL_PATH = "/api/v3/pages/{page_id}/"
 
 
 def stream_fields(model):
-    return [field for field in model._meta.get_fields() if hasattr(field, "stream_block")]
+    """The StreamFields the API gives as streams of blocks. The cited sources are a StreamField
+    too, given as a flat list of sources (``WagtailConditionsSource``)."""
+    return [
+        field
+        for field in model._meta.get_fields()
+        if hasattr(field, "stream_block") and field.name != "sources"
+    ]
 
 
 def component(document, ref):
@@ -166,6 +172,8 @@ def test_linked_pages_and_body_areas_are_typed_by_our_components(subtests, page_
         (condition["body_areas"], "WagtailConditionsBodyArea"),
         (condition["sections"], "WagtailConditionsSection"),
         (therapy["conditions"], "WagtailConditionsLinkedCondition"),
+        (condition["sources"], "WagtailConditionsSource"),
+        (therapy["sources"], "WagtailConditionsSource"),
     ]:
         with subtests.test(component=name):
             assert nullable_ref(schema)["items"]["$ref"] == f"#/components/schemas/{name}"

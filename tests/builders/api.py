@@ -171,6 +171,34 @@ def make_every_block_refs(tree, page_set=OURS):
     return refs
 
 
+def source_value(*, doi_only=False, **fields):
+    """A cited source's stored value: a web page by default, or an article known by its DOI
+    and PubMed ID alone."""
+    if doi_only:
+        value = {
+            "title": "Nocturnal leg cramps",
+            "authors": "Allen RE; Kirby KA",
+            "publisher": "American Family Physician",
+            "url": "",
+            "doi": "10.1000/afp.2012.86",
+            "pmid": "22962985",
+            "date_published": "2012-08-15",
+            "last_checked": "2026-11-02",
+        }
+    else:
+        value = {
+            "title": "Muscle cramps",
+            "authors": "",
+            "publisher": "NHS",
+            "url": "https://www.nhs.example/conditions/leg-cramps/",
+            "doi": "",
+            "pmid": "",
+            "date_published": "2023-05-10",
+            "last_checked": "2026-10-01",
+        }
+    return {**value, **fields}
+
+
 def every_block_condition(parent, number, refs, page_set=OURS):
     """A condition using every block a section offers, an appointment form and links to pages
     among them (``refs`` from ``make_every_block_refs``)."""
@@ -226,6 +254,7 @@ def every_block_condition(parent, number, refs, page_set=OURS):
             ),
             form_block(f"form-{number}"),
         ],
+        sources=[block("source", source_value()), block("source", source_value(doi_only=True))],
     )
     condition.body_areas.set([refs.area])
     condition.save_revision().publish()

@@ -245,6 +245,7 @@ def condition_form_data(therapy_links=(), body_areas=(), **fields):
             "alternative_names": "muscle cramps, back spasm",
             **sections,
             "therapy_links": inline_formset(list(therapy_links)),
+            "sources": streamfield([]),
             "last_reviewed": "2025-01-15",
             "next_review_due": "2026-01-15",
             "comments": inline_formset([]),

@@ -195,6 +195,7 @@ def test_exports_csv(admin_client, clinic):
         "Status",
         "Reading age",
         "Reading age band",
+        "Sources",
     ]
     assert rows[1] == [
         "Back pain",
@@ -204,6 +205,7 @@ def test_exports_csv(admin_client, clinic):
         f"{days(-40):%Y-%m-%d}",
         "Overdue",
         "",  # its summary is too short to score (tests/readability/test_review_report.py)
+        "",
         "",
     ]
     assert [row[0] for row in rows[1:]] == [
@@ -222,6 +224,7 @@ def test_exports_csv(admin_client, clinic):
         "Due soon",
         "",
         "",
+        "",
     ]
 
 
@@ -238,7 +241,7 @@ def test_exports_xlsx_with_the_filters(admin_client, clinic):
         "Next review due",
         "Status",
     )
-    assert rows[0][6:] == ("Reading age", "Reading age band")
+    assert rows[0][6:] == ("Reading age", "Reading age band", "Sources")
     assert [row[0] for row in rows[1:]] == ["Heat therapy", "Massage"]
     assert rows[1][1] == "Host therapy page"
     assert rows[1][3] == "Dr Ana Ruiz, DC"

@@ -106,10 +106,29 @@ def test_therapy_page_can_be_created_in_the_admin_with_its_streamfields(admin, m
                     )
                 ]
             ),
+            "sources": streamfield(
+                [
+                    (
+                        "source",
+                        {
+                            "title": "Myofascial trigger points",
+                            "authors": "",
+                            "publisher": "",
+                            "url": "",
+                            "doi": "",
+                            "pmid": "PMID: 22962985",
+                            "date_published": "",
+                            "last_checked": "2026-11-02",
+                        },
+                    )
+                ]
+            ),
             "comments": inline_formset([]),
         }
     )
     admin.assertCanCreate(made.tree.therapies, model, data)
+    created = model.objects.get(slug="trigger-point-therapy")
+    assert created.sources[0].value["pmid"] == "22962985"  # stored bare
 
     page = model.objects.get(slug="trigger-point-therapy")
     assert page.session_length == "30 minutes"
@@ -154,6 +173,7 @@ def test_condition_page_cannot_link_the_same_therapy_twice(admin, made, page_set
             "slug": "neck-pain",
             "summary": "Pain and stiffness in the neck.",
             **{name: streamfield([]) for name in CONDITION_SECTIONS},
+            "sources": streamfield([]),
             "therapy_links": inline_formset(
                 [{"therapy": made.massage.pk, "note": ""}, {"therapy": made.massage.pk, "note": ""}]
             ),
@@ -179,6 +199,7 @@ def test_condition_page_requires_a_summary(admin, made, page_set):
             "title": "Neck pain",
             "summary": "",
             **{name: streamfield([]) for name in CONDITION_SECTIONS},
+            "sources": streamfield([]),
             "therapy_links": inline_formset([]),
             "comments": inline_formset([]),
         }

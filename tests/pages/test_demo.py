@@ -24,6 +24,7 @@ from wagtail_conditions.models import (
     TherapyIndexPage,
     TherapyPage,
 )
+from wagtail_conditions.sources import attention
 
 THERAPY_TITLES = [therapy[0] for therapy in demo.THERAPIES]
 
@@ -130,6 +131,24 @@ def test_muscle_spasms_links_the_six_therapies_in_seed_order(loaded_demo):
     assert [link.therapy.title for link in links] == THERAPY_TITLES
     assert [link.note for link in links] == [therapy[2] for therapy in demo.THERAPIES]
     assert set(condition.body_areas.values_list("slug", flat=True)) == {"back", "arms-and-legs"}
+
+
+def test_muscle_spasms_cites_its_sources_with_dates(client, loaded_demo):
+    condition = ConditionPage.objects.get(slug="muscle-spasms")
+    sources = [child.value for child in condition.get_sources()]
+    assert [(s["publisher"], s.href) for s in sources] == [
+        ("NHS", "https://www.nhs.uk/conditions/leg-cramps/"),
+        (
+            "MedlinePlus, U.S. National Library of Medicine",
+            "https://medlineplus.gov/musclecramps.html",
+        ),
+        ("Muscle & Nerve", "https://doi.org/10.1002/mus.20341"),
+    ]
+    assert all(s["date_published"] and s["last_checked"] for s in sources)
+    # One is due for a check, so the review report has something to show.
+    assert attention.summaries([condition.pk])[condition.pk].check_due == 1
+    html = client.get(condition.url).content.decode()
+    assert html.count('<li class="wc-source"') == 3
 
 
 def test_muscle_spasms_page_carries_every_paragraph_of_the_seed_in_order(
@@ -275,6 +294,8 @@ def test_spanish_condition_page_reads_in_spanish(client, i18n_site, spanish_demo
     for key in ("overview", "treatment", "treatment_outro", "advantages"):
         assert SPANISH["condition"][key] in text
     assert SPANISH["condition"]["appointment_form"]["heading"] in text
+    assert '<h2 id="sources-heading">Fuentes</h2>' in text
+    assert "Última comprobación:" in text
     for therapy in SPANISH["therapies"].values():
         assert f'href="/es/terapias/{therapy["slug"]}/"' in text
     assert "/therapies/" not in text
@@ -366,4 +387,3 @@ def test_the_spanish_pages_name_the_spanish_practitioner(client, i18n_site, span
     assert (reviewer["name"], reviewer["jobTitle"]) == ("Dra. Amara Okafor", "Quiropráctica")
     english = reviewed_by(client, "/conditions/muscle-spasms/")
     assert (english["name"], english["jobTitle"]) == ("Dr Amara Okafor", "Chiropractor")
-

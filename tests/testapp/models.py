@@ -58,6 +58,7 @@ class HostConditionPage(ConditionPageMixin, Page):
         + [FieldPanel("clinic_code")]
         + ConditionPageMixin.sections_panels
         + ConditionPageMixin.therapy_panels
+        + ConditionPageMixin.sources_panels
     )
     promote_panels = Page.promote_panels + ConditionPageMixin.review_panels
     search_fields = Page.search_fields + ConditionPageMixin.condition_search_fields

@@ -270,6 +270,49 @@ REVIEWER = closed_object(
     description="The practitioner who last checked the page was clinically accurate.",
 )
 
+_DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
+
+SOURCE = closed_object(
+    {
+        "number": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The source's number on the page (1, 2, …), in editor order.",
+        },
+        "id": {"type": ["string", "null"], "description": "The block's UUID."},
+        "title": {"type": "string"},
+        "authors": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The people who wrote it; may be empty.",
+        },
+        "publisher": {"type": "string", "description": "May be empty."},
+        "url": {
+            "type": "string",
+            "description": "Where the source's title links: the address the editor gave, else "
+            "its DOI's or PubMed record's canonical link.",
+        },
+        "web_address": {"type": "string", "description": "The address given; may be empty."},
+        "doi": {
+            "type": "string",
+            "description": "The bare DOI, e.g. 10.1136/bmj.n71; may be empty.",
+        },
+        "doi_url": {"type": "string", "description": "https://doi.org/…, or empty."},
+        "pmid": {"type": "string", "description": "The PubMed ID; may be empty."},
+        "pubmed_url": {
+            "type": "string",
+            "description": "https://pubmed.ncbi.nlm.nih.gov/…/, or empty.",
+        },
+        "date_published": _DATE_OR_NULL,
+        "last_checked": {
+            **_DATE_OR_NULL,
+            "description": "When an editor last checked the source (required in the editor).",
+        },
+    },
+    title="Source",
+    description="A source the page cites, numbered as the page shows it under 'Sources'.",
+)
+
 STRUCTURED_DATA = closed_object(
     {
         "@context": {"const": "https://schema.org"},

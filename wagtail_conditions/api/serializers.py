@@ -38,6 +38,7 @@ LinkedCondition = json_schema_type("WagtailConditionsLinkedCondition", schemas.L
 Section = json_schema_type("WagtailConditionsSection", schemas.SECTION)
 StructuredData = json_schema_type("WagtailConditionsStructuredData", schemas.STRUCTURED_DATA)
 Reviewer = json_schema_type("WagtailConditionsReviewer", schemas.REVIEWER)
+Source = json_schema_type("WagtailConditionsSource", schemas.SOURCE)
 
 
 class ReadOnlyField(serializers.Field):
@@ -137,6 +138,40 @@ class ReviewerField(PageField):
         if reviewer is None:
             return None
         return {"id": reviewer.pk, "name": reviewer.name, "credentials": reviewer.credentials}
+
+
+def _iso(day):
+    return day.isoformat() if day else None
+
+
+def source_representation(number, child_id, source):
+    """A cited source (a ``SourceBlock`` value) as the APIs give it."""
+    return {
+        "number": number,
+        "id": child_id,
+        "title": source["title"],
+        "authors": source.author_names,
+        "publisher": source.get("publisher") or "",
+        "url": source.href,
+        "web_address": source.get("url") or "",
+        "doi": source.get("doi") or "",
+        "doi_url": source.doi_url,
+        "pmid": source.get("pmid") or "",
+        "pubmed_url": source.pubmed_url,
+        "date_published": _iso(source.get("date_published")),
+        "last_checked": _iso(source.get("last_checked")),
+    }
+
+
+class SourcesField(PageField):
+    """The page's cited sources, numbered as the page shows them (read from the page's own
+    row: no query)."""
+
+    def to_representation(self, page) -> list[Source]:
+        return [
+            source_representation(number, child.id, child.value)
+            for number, child in enumerate(page.get_sources(), start=1)
+        ]
 
 
 class StructuredDataField(PageField):

@@ -15,6 +15,7 @@ from .content_version import ContentVersion  # noqa: F401
 from .feedback import PageFeedback  # noqa: F401
 from .pages import ContentPageMixin, IndexPageMixin, MedicalReviewMixin  # noqa: F401
 from .readability import PageReadability  # noqa: F401
+from .sources import CitedSourcesMixin, SourceLinkCheck  # noqa: F401
 from .taxonomy import BodyArea  # noqa: F401
 from .therapies import (  # noqa: F401
     AbstractTherapyIndexPage,

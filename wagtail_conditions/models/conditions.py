@@ -28,6 +28,7 @@ from ..api.serializers import (
     LinkedTherapiesField,
     ReviewerField,
     SectionsField,
+    SourcesField,
     StringListField,
     StructuredDataField,
     stream_field_serializer,
@@ -47,6 +48,7 @@ from .pages import (
     summary_field,
 )
 from .panels import content_promote_panels
+from .sources import CitedSourcesMixin
 from .taxonomy import BodyArea
 
 SECTION_HELP = {
@@ -231,7 +233,7 @@ def body_areas_field(**kwargs):
     )
 
 
-class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
+class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, CitedSourcesMixin, models.Model):
     """A condition: its sections, body areas and the therapies linked to it. Not a ``Page``:
     combine it with your base page model (see ``models/pages.py``).
 
@@ -323,6 +325,7 @@ class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
         APIField("approach_benefits", serializer=stream_field_serializer(approach_benefits)),
         APIField("resources", serializer=stream_field_serializer(resources)),
         APIField("therapies", serializer=LinkedTherapiesField()),
+        APIField("sources", serializer=SourcesField()),
         APIField("last_reviewed"),
         APIField("next_review_due"),
         APIField("reviewed_by", serializer=ReviewerField()),
@@ -465,6 +468,7 @@ class AbstractConditionPage(ConditionPageMixin, Page):
             ObjectList(content_panels, heading=_("Summary")),
             ObjectList(ConditionPageMixin.sections_panels, heading=_("Sections")),
             ObjectList(ConditionPageMixin.therapy_panels, heading=_("Therapies")),
+            ObjectList(ConditionPageMixin.sources_panels, heading=_("Sources")),
             ObjectList(
                 ConditionPageMixin.review_panels + content_promote_panels(),
                 heading=_("Promote and review"),

@@ -11,6 +11,7 @@ from wagtail.search import index
 from ..api.serializers import (
     LinkedConditionsField,
     ReviewerField,
+    SourcesField,
     StructuredDataField,
     stream_field_serializer,
 )
@@ -28,9 +29,10 @@ from .pages import (
     summary_field,
 )
 from .panels import content_promote_panels
+from .sources import CitedSourcesMixin
 
 
-class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
+class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, CitedSourcesMixin, models.Model):
     """A therapy, listing the conditions that link it. Not a ``Page``: combine it with your base
     page model (see ``models/pages.py``)."""
 
@@ -95,6 +97,7 @@ class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, models.Model):
         APIField("what_to_expect", serializer=stream_field_serializer(what_to_expect)),
         APIField("contraindications", serializer=stream_field_serializer(contraindications)),
         APIField("conditions", serializer=LinkedConditionsField()),
+        APIField("sources", serializer=SourcesField()),
         APIField("last_reviewed"),
         APIField("next_review_due"),
         APIField("reviewed_by", serializer=ReviewerField()),
@@ -204,6 +207,7 @@ class AbstractTherapyPage(TherapyPageMixin, Page):
         [
             ObjectList(content_panels, heading=_("Summary")),
             ObjectList(TherapyPageMixin.sections_panels, heading=_("Sections")),
+            ObjectList(TherapyPageMixin.sources_panels, heading=_("Sources")),
             ObjectList(
                 TherapyPageMixin.review_panels + content_promote_panels(),
                 heading=_("Promote and review"),

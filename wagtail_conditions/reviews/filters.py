@@ -1,4 +1,5 @@
-"""The review report's filters: review status, page type, reviewer and reading age band."""
+"""The review report's filters: review status, page type, cited sources, reviewer and reading age
+band."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from wagtail.admin.filters import ContentTypeFilter, WagtailFilterSet
 
 from ..models import Practitioner
 from ..readability.analysis import Band
+from ..sources import attention
 from . import pages
 from .schedule import ReviewStatus
 
@@ -21,7 +23,21 @@ class ReviewStatusFilter(django_filters.ChoiceFilter):
         )
 
     def filter(self, qs, value):
+        if not value and self.parent.form.cleaned_data.get("sources"):
+            return qs  # pages listed for their sources, whenever their review is due
         return pages.with_status(qs, value)
+
+
+class SourcesFilter(django_filters.ChoiceFilter):
+    """Pages whose cited sources are not checked in time, or whose links moved or broke."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=attention.FILTER_CHOICES, empty_label=_("Any"), **kwargs)
+
+    def filter(self, qs, value):
+        if value:
+            return qs.filter(pk__in=attention.pages_needing(value))
+        return qs
 
 
 class ReviewerFilter(django_filters.ModelChoiceFilter):
@@ -53,6 +69,7 @@ class ReviewReportFilterSet(WagtailFilterSet):
         label=_("Page type"),
         queryset=lambda request: pages.review_content_type_queryset(),
     )
+    sources = SourcesFilter(label=_("Sources"))
     reviewer = ReviewerFilter(
         label=_("Reviewed by"),
         empty_label=_("Anyone"),
@@ -62,4 +79,4 @@ class ReviewReportFilterSet(WagtailFilterSet):
 
     class Meta:
         model = pages.page_model()
-        fields = ["status", "content_type", "reviewer", "reading_band"]
+        fields = ["status", "content_type", "sources", "reviewer", "reading_band"]

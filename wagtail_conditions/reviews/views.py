@@ -18,6 +18,7 @@ from wagtail.coreutils import get_content_type_label
 from ..inbox.exports import neutralise
 from ..models import Practitioner
 from ..readability.analysis import Band
+from ..sources import attention
 from . import pages
 from .filters import ReviewReportFilterSet
 from .schedule import ReviewStatus, review_status, today
@@ -29,6 +30,11 @@ class ReadingAgeColumn(Column):
     """The highest reading age of the page's sections, with its band (good, fair, hard)."""
 
     cell_template_name = "wagtail_conditions/reviews/reading_age_cell.html"
+class SourcesColumn(Column):
+    """How many sources a page cites, how many are due for a check, and those whose link the
+    checker found moved or broken."""
+
+    cell_template_name = "wagtail_conditions/reviews/sources_cell.html"
 
 
 class ReviewDateColumn(Column):
@@ -67,6 +73,7 @@ class ReviewReportView(PageReportView):
         Column("reviewer", label=_("Reviewed by")),
         ReviewDateColumn("review_next", label=_("Next review due"), sort_key="review_next"),
         ReadingAgeColumn("reading_age", label=_("Reading age"), sort_key="reading_age"),
+        SourcesColumn("sources_summary", label=_("Sources")),
         StatusTagColumn(
             "review_status_label",
             label=_("Status"),
@@ -83,6 +90,7 @@ class ReviewReportView(PageReportView):
         "review_status_label",
         "reading_age",
         "reading_band_label",
+        "sources_summary",
     ]
     export_headings = {
         "title": _("Title"),
@@ -93,6 +101,7 @@ class ReviewReportView(PageReportView):
         "review_status_label": _("Status"),
         "reading_age": _("Reading age"),
         "reading_band_label": _("Reading age band"),
+        "sources_summary": _("Sources"),
     }
     # Titles and names are typed by editors: never let a spreadsheet evaluate them.
     custom_field_preprocess = {
@@ -100,7 +109,7 @@ class ReviewReportView(PageReportView):
             PageReportView.FORMAT_CSV: neutralise,
             PageReportView.FORMAT_XLSX: neutralise,
         }
-        for name in ("title", "reviewer")
+        for name in ("title", "reviewer", "sources_summary")
     }
 
     @property
@@ -124,9 +133,11 @@ class ReviewReportView(PageReportView):
         return queryset.order_by(*queryset.query.order_by, "title", "pk")
 
     def decorate_paginated_queryset(self, object_list):
-        # The rows of this page (or of the whole export): their reviewers in one query.
+        # The rows of this page (or of the whole export): their reviewers in one query, their
+        # sources in one per page table and the link checks in one more.
         rows = list(object_list)
         reviewers = Practitioner.objects.in_bulk({row.review_by for row in rows if row.review_by})
+        sources = attention.summaries([row.pk for row in rows]) if rows else {}
         day = today()
         for row in rows:
             row.page_type = _page_type(row)
@@ -137,6 +148,7 @@ class ReviewReportView(PageReportView):
             # One decimal, whatever the database's subquery hands back (SQLite: a float).
             if row.reading_age is not None:
                 row.reading_age = round(float(row.reading_age), 1)
+            row.sources_summary = sources.get(row.pk)
         return object_list
 
 

@@ -77,13 +77,14 @@ class ContentsEntry:
 
     anchor: str
     heading: str
-    kind: str  # "section", "therapies" or "form" (a form outside the sections)
+    kind: str  # "section", "therapies", "sources" or "form" (a form outside the sections)
     blocks: list = field(default_factory=list)
     rest: list = field(default_factory=list)
     children: list = field(default_factory=list)
 
 
 THERAPIES_ANCHOR = "therapies"
+SOURCES_ANCHOR = "sources"
 
 
 def _split_at_form(value):
@@ -104,11 +105,12 @@ def _section_forms(value):
 
 
 @register.simple_tag
-def condition_contents(page, sections, therapy_links, appointment_forms=()):
+def condition_contents(page, sections, therapy_links, appointment_forms=(), sources=()):
     """The parts of a condition page in page order. The linked therapies go under their own
     heading inside "How we treat it", before any form placed there (a form closes the
     section), or, without that section, where it would be; forms are listed under their
-    section, and any form outside the sections at the end."""
+    section; the cited ``sources`` (``page.get_sources()``) follow the sections, and any form
+    outside the sections comes at the end."""
     therapies_heading = _("Therapies we use")
     entries = []
     listed_forms = set()
@@ -135,6 +137,10 @@ def condition_contents(page, sections, therapy_links, appointment_forms=()):
         entries.append(entry)
     if therapies_at == len(sections):
         entries.append(ContentsEntry(THERAPIES_ANCHOR, therapies_heading, "therapies"))
+    if sources:
+        entry = ContentsEntry(SOURCES_ANCHOR, _("Sources"), "sources")
+        entry.blocks = list(sources)
+        entries.append(entry)
     for anchor, heading in appointment_forms or ():
         if anchor not in listed_forms:
             entries.append(ContentsEntry(anchor, heading, "form"))

@@ -1,5 +1,6 @@
 """
-One HTTP POST to a receiver, guarded against server-side request forgery.
+One HTTP POST to a receiver, guarded against server-side request forgery (the guard's
+pieces are in ``wagtail_conditions/outbound.py``, shared with the source link checker).
 
 The host is resolved once here and every address it resolves to must be public (not private,
 loopback, link-local — the cloud metadata address 169.254.169.254 is one — multicast,
@@ -14,26 +15,20 @@ Plain HTTP and loopback addresses are refused too, except under DEBUG or with
 addresses are refused either way.
 """
 
-import concurrent.futures
 import http.client
-import ipaddress
-import socket
+import socket  # noqa: F401 (tests fake its connections through this module)
 import ssl
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from .. import outbound
 from ..conf import conf
+from ..outbound import RefusedURL
 
 USER_AGENT = "wagtail-conditions-webhooks/1"
-
-
-class RefusedURL(Exception):
-    """The URL may not be posted to (scheme or address): never retried, as it will not
-    change by itself. The message says why, without data."""
 
 
 @dataclass
@@ -42,17 +37,10 @@ class Response:
     latency_ms: int
 
 
-# getaddrinfo has no timeout of its own: lookups run here, and are waited for no longer than
-# the connect timeout (a hung one keeps its thread until the resolver gives up).
-_resolver = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-dns")
-
-
 def resolve(host, port):
     """The addresses ``host`` resolves to (tests replace this to fake a DNS answer). Raises
     ``TimeoutError`` after ``WEBHOOK_CONNECT_TIMEOUT`` seconds, ``OSError`` if it fails."""
-    lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
-    infos = lookup.result(timeout=conf.WEBHOOK_CONNECT_TIMEOUT)
-    return [info[4][0] for info in infos]
+    return outbound.resolve(host, port, timeout=conf.WEBHOOK_CONNECT_TIMEOUT)
 
 
 def _loopback_allowed():
@@ -61,22 +49,12 @@ def _loopback_allowed():
 
 def check_address(address):
     """Raise ``RefusedURL`` unless ``address`` may be connected to."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback and _loopback_allowed():
-        return
-    if not ip.is_global or ip.is_multicast or ip.is_reserved:
-        raise RefusedURL(f"address not public ({ip})")
+    outbound.check_address(address, allow_loopback=_loopback_allowed())
 
 
 def check_url(url):
     """The URL's parts, if its scheme and form are acceptable (no DNS lookup)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise RefusedURL("not an http(s) URL")
-    if parts.username or parts.password:
-        raise RefusedURL("credentials in the URL")
+    parts = outbound.check_url(url)
     if parts.scheme == "http" and not _loopback_allowed():
         raise RefusedURL("HTTPS required")
     return parts
@@ -85,39 +63,15 @@ def check_url(url):
 def resolve_public(url):
     """The URL's parts and one address it resolves to that may be connected to."""
     parts = check_url(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    addresses = resolve(parts.hostname, port)  # a failed lookup (OSError) is retried
-    if not addresses:
-        raise OSError("DNS lookup found no address")
-    for address in addresses:  # every answer must be safe, or a rebinding picks the bad one
-        check_address(address)
+    # A failed lookup (OSError) is retried; every answer must be safe.
+    port, addresses = outbound.public_addresses(
+        parts, resolver=resolve, allow_loopback=_loopback_allowed()
+    )
     if parts.scheme == "http" and not settings.DEBUG:
         # WEBHOOK_ALLOW_LOOPBACK allows plain HTTP to a loopback receiver only.
-        if not all(ipaddress.ip_address(a.split("%", 1)[0]).is_loopback for a in addresses):
+        if not all(outbound.ip(a).is_loopback for a in addresses):
             raise RefusedURL("HTTPS required")
     return parts, port, addresses[0]
-
-
-class _PinnedMixin:
-    """Connects to the address already checked, never to a fresh lookup of the host."""
-
-    def __init__(self, host, port, *, address, connect_timeout, **kwargs):
-        super().__init__(host, port, timeout=connect_timeout, **kwargs)
-        self._address = address
-
-    def _open_socket(self):
-        return socket.create_connection((self._address, self.port), timeout=self.timeout)
-
-
-class _PinnedHTTPConnection(_PinnedMixin, http.client.HTTPConnection):
-    def connect(self):
-        self.sock = self._open_socket()
-
-
-class _PinnedHTTPSConnection(_PinnedMixin, http.client.HTTPSConnection):
-    def connect(self):
-        sock = self._open_socket()
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
 def post(url, body, headers):
@@ -127,17 +81,15 @@ def post(url, body, headers):
     ``http.client.HTTPException`` when the receiver cannot be reached or answers badly.
     """
     parts, port, address = resolve_public(url)
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
+    path = outbound.request_path(parts)
     kwargs = {"address": address, "connect_timeout": conf.WEBHOOK_CONNECT_TIMEOUT}
     if parts.scheme == "https":
-        connection = _PinnedHTTPSConnection(
+        connection = outbound.PinnedHTTPSConnection(
             parts.hostname, port, context=ssl.create_default_context(), **kwargs
         )
     else:
-        connection = _PinnedHTTPConnection(parts.hostname, port, **kwargs)
-    deadline = threading.Timer(conf.WEBHOOK_TIMEOUT, _shut, args=(connection,))
+        connection = outbound.PinnedHTTPConnection(parts.hostname, port, **kwargs)
+    deadline = threading.Timer(conf.WEBHOOK_TIMEOUT, outbound.shut, args=(connection,))
     started = time.monotonic()
     deadline.start()
     try:
@@ -161,12 +113,3 @@ def post(url, body, headers):
         deadline.cancel()
         connection.close()
     return Response(status=status, latency_ms=int((time.monotonic() - started) * 1000))
-
-
-def _shut(connection):
-    sock = connection.sock
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
