@@ -7,9 +7,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import modeladmin_register
 
+from .compat import HAS_CONTENT_CHECKS
 from .feedback import panels as feedback_panels
 from .feedback import report as feedback_report
-from .compat import HAS_CONTENT_CHECKS
 from .inbox import audit as inbox_audit
 from .inbox import panels as inbox_panels
 from .inbox.modeladmin import AppointmentRequestAdmin
