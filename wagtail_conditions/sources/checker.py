@@ -100,8 +100,10 @@ def _ask_head_then_get(url, agent, deadline_at):
     return status, location
 
 
-def _failure(error):
-    if isinstance(error, TimeoutError):
+def _failure(error, deadline_at):
+    # Past the deadline, whatever the socket layer raised (a read cut short can surface as an
+    # HTTPException), the address did not answer in time.
+    if isinstance(error, TimeoutError) or time.monotonic() >= deadline_at:
         return "timed out"
     if isinstance(error, http.client.HTTPException):
         return "bad HTTP answer"
@@ -122,7 +124,7 @@ def check(url, agent=None):
             where = "redirects to a refused address" if hop else "refused"
             return Result("refused", first_code, moved_to, f"{where}: {refused}")
         except (OSError, http.client.HTTPException, ValueError) as error:
-            return Result("unreachable", first_code, moved_to, _failure(error))
+            return Result("unreachable", first_code, moved_to, _failure(error, deadline_at))
         first_code = first_code or status
         if status in REDIRECTS and location:
             current = urljoin(current, location.strip())
