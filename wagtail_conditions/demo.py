@@ -270,8 +270,10 @@ def _appointment_form(text=APPOINTMENT_FORM):
 
 
 # The evidence the page rests on: (title, authors, publisher, address, DOI, PubMed ID, date
-# published, days since an editor last checked it). One was last checked over a year ago, so
-# the review report shows what a source due for a check looks like.
+# published, days since an editor last checked it). The two web pages are real addresses whose
+# publication dates change as their publishers revise them, so the demo leaves them blank
+# rather than invent one; the review article's DOI and date are its publisher's. One was last
+# checked over a year ago, so the review report shows what a source due for a check looks like.
 MUSCLE_SPASMS_SOURCES = [
     (
         "Leg cramps",
@@ -280,7 +282,7 @@ MUSCLE_SPASMS_SOURCES = [
         "https://www.nhs.uk/conditions/leg-cramps/",
         "",
         "",
-        datetime.date(2023, 5, 17),
+        None,
         30,
     ),
     (
@@ -290,17 +292,18 @@ MUSCLE_SPASMS_SOURCES = [
         "https://medlineplus.gov/musclecramps.html",
         "",
         "",
-        datetime.date(2024, 11, 4),
+        None,
         30,
     ),
     (
-        "Muscle cramps",
-        "Miller TM; Layzer RB",
-        "Muscle & Nerve",
+        "Muscle cramps and contractures: causes and treatment",
+        "Dijkstra JN; Boon E; Kruijt N; Brusse E; Ramdas S; Jungbluth H; van Engelen BGM; "
+        "Walters J; Voermans NC",
+        "Practical Neurology",
         "",
-        "10.1002/mus.20341",
-        "15902691",
-        datetime.date(2005, 10, 1),
+        "10.1136/pn-2022-003574",
+        "",
+        datetime.date(2022, 12, 15),
         400,
     ),
 ]
@@ -318,7 +321,7 @@ def _sources(today=None, sources=MUSCLE_SPASMS_SOURCES):
                 "url": url,
                 "doi": doi,
                 "pmid": pmid,
-                "date_published": published.isoformat(),
+                "date_published": published.isoformat() if published else None,
                 "last_checked": (today - datetime.timedelta(days=checked)).isoformat(),
             },
         }
