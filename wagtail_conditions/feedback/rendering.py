@@ -5,9 +5,15 @@ token a marker), with one visitor's errors, or with the thank-you. The template 
 
 A visitor's state travels on the request (``appointments.form_state``, keyed ``FORM_ID``), as
 the appointment form's does: a page rendered with it is never kept by the render cache.
+
+A fresh form rendered for the render cache (its token a marker) is kept as a fragment under
+everything it shows (``render_cache.fragment_key``): the page, whether it is private, the
+anchor of the page's appointment form, the URLs and script it uses, the language and date. So
+the first view after a change elsewhere reads it back instead of rendering the form's widgets.
 """
 
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 
 from .. import render_cache
@@ -59,8 +65,35 @@ def feedback_context(request, page):
     }
 
 
+def _fragment_key(request, page, context):
+    """The key of a fresh form's HTML, or None (a visitor's state is never kept)."""
+    if not context["fresh"] or context["sent"] or context["notice"]:
+        return None
+    return render_cache.fragment_key(
+        request,
+        [
+            "feedback",
+            TEMPLATE,
+            page.pk,
+            context["private"],
+            context["appointment_anchor"],
+            context["submit_url"],
+            context["api_url"],
+            context["token_url"],
+            static("wagtail_conditions/js/feedback-form.js"),
+        ],
+    )
+
+
 def render_feedback(request, page):
     """The form's section for ``page`` (specific), or "" where the page asks no feedback."""
     if request is None or page is None or not page.pk or not accepts_feedback(type(page)):
         return ""
-    return render_to_string(TEMPLATE, feedback_context(request, page), request=None)
+    context = feedback_context(request, page)
+    key = _fragment_key(request, page, context)
+    kept = render_cache.kept_fragment(key)
+    if kept is not None:
+        return kept
+    html = render_to_string(TEMPLATE, context, request=None)
+    render_cache.keep_fragment(key, html)
+    return html
