@@ -10,9 +10,15 @@ BUDGETS = {
     # 13 -> 11: the view restrictions read once (Wagtail's serve hook, then the form and the
     # render cache reuse them); the breadcrumb is the pages the routing went through.
     "page render (cache off)": 11,
-    # The first view after a change elsewhere: the page rendered (11) and the content version
-    # (1); the form's HTML is read back from the cache (AppointmentFormBlock.render).
-    "page render (cold)": 12,
+    # The first view after a change every page may show: the page rendered (11) and the
+    # content version (1); the form's HTML is read back from the cache
+    # (AppointmentFormBlock.render). +2 (12 -> 14, render_deps): the changes since the page
+    # kept at the older version (which say it must be rendered again), and the pages its
+    # content links to, read once per render to keep it with its dependencies.
+    "page render (site-wide change)": 14,
+    # The first view after another page is published: the warm view's 7 and the changes since
+    # the kept page was rendered (1; render_deps).
+    "page render (cold)": 8,
     # Served from the render cache: Wagtail's routing (site, the route down the tree, the
     # specific page, aliases, view restrictions: 6, the condition found by its index with its
     # own fields in one query) and the content version (1).

@@ -82,6 +82,8 @@ def build(rows):
             instance=PlainPage(title=f"P{number}", slug=f"p{number}", body=f"<p>{text}</p>")
         )
     content.conditions, content.plains = conditions, plains
+    # Published before each "cold" run: a condition of its own, under another index.
+    content.elsewhere = ConditionPage.objects.child_of(conditions).get(slug="c0")
     form = add_form_page(home)
     content.form = form
     content.client = client
@@ -199,16 +201,24 @@ def uncached(function):
     return run
 
 
-def after_a_change(function):
-    """``function`` run as the first request after a change elsewhere on the site (a page
-    published): a new content version before each run (``prepare``, neither timed nor
-    counted: it is the publish's cost, not the view's)."""
+def after_a_change(function, change):
+    """``function`` run as the first request after ``change()`` (before each run, through
+    ``prepare``: neither timed nor counted, as it is the change's cost, not the view's)."""
 
     def run():
         return function()
 
-    run.prepare = new_content_version
+    run.prepare = change
     return run
+
+
+def publish(page):
+    """A new revision of ``page`` published, as an editor's publish makes it."""
+
+    def change():
+        page.save_revision().publish()
+
+    return change
 
 
 def prepare(function):
@@ -282,14 +292,22 @@ def pairs(content):
 
     result = [
         # Warm: what every view after the first costs, served from the render cache (one
-        # render per content version). Cold: the first view after a change elsewhere (a new
-        # content version: the page rendered again, each fragment kept by what it shows read
-        # back). Cache off: the whole page rendered from scratch (RENDER_CACHE False, and the
-        # first view after the page's own form is edited).
+        # render per content version). Cold: the first view after another page is published
+        # (a new content version that touches nothing the page shows: the page kept at the
+        # older version is served again, render_deps). Site-wide change: the first view after
+        # a change every page may show (a setting, a snippet; here new_content_version()): the
+        # page rendered again, each fragment kept by what it shows read back. Cache off: the
+        # whole page rendered from scratch (RENDER_CACHE False; what the first view after the
+        # page's own publish costs).
         ("page render (warm)", get(c.client, c.condition.url), get(c.client, c.plain.url)),
         (
             "page render (cold)",
-            after_a_change(get(c.client, c.condition.url)),
+            after_a_change(get(c.client, c.condition.url), publish(c.elsewhere)),
+            get(c.client, c.plain.url),
+        ),
+        (
+            "page render (site-wide change)",
+            after_a_change(get(c.client, c.condition.url), new_content_version),
             get(c.client, c.plain.url),
         ),
         (

@@ -104,6 +104,13 @@ DEFAULTS = {
     # or deleted) starts a new version at once; this bounds how long a page can show data it
     # cannot see change, such as a host's own model read by the base template.
     "RENDER_CACHE_TIMEOUT": 600,
+    # Serve a page kept at an older content version again when nothing it shows changed since
+    # (the pages, translations and page types it declares; wagtail_conditions/render_deps.py):
+    # a publish elsewhere then costs the pages that do not show it one query, not a render.
+    # Turn it off where the base template lists pages deeper than a site's top level (e.g. a
+    # "latest conditions" sidebar): such pages would show a change only after
+    # RENDER_CACHE_TIMEOUT.
+    "RENDER_CACHE_DEPENDENCIES": True,
     # --- Front-end cache purges (wagtail_conditions/frontend_cache.py, docs/deployment.md) ---
     # With wagtail.contrib.frontend_cache installed, a change purges the pages that show it
     # with these API URLs: the detail views (URL names reversed with the page's id) and the

@@ -52,7 +52,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from wagtail.models import Site
 
-from . import __version__
+from . import __version__, render_deps
 from .appointments.form_state import REQUEST_ATTRIBUTE
 from .appointments.tokens import make_form_token
 from .compat import CACHE_ERRORS
@@ -202,12 +202,9 @@ def _current_version(request):
     return version
 
 
-def cache_key(page, request, params=None):
-    """The key of ``page`` as ``request`` is shown it; ``params`` (the query's items) default
-    to the request's own."""
+def _page_parts(page, request, params=None):
     site = Site.find_for_request(request)  # kept on the request once found
-    parts = [
-        str(_current_version(request)),
+    return [
         str(page.pk),
         str(page.locale_id),
         str(getattr(site, "pk", "")),
@@ -219,8 +216,60 @@ def cache_key(page, request, params=None):
         str(TEMPLATE_VERSION),
         __version__,
     ]
+
+
+def cache_key(page, request, params=None):
+    """The key of ``page`` as ``request`` is shown it; ``params`` (the query's items) default
+    to the request's own."""
+    parts = [str(_current_version(request)), *_page_parts(page, request, params)]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"wagtail_conditions:page:{page.pk}:{digest}"
+
+
+def _reuse_key(page, request):
+    """Where ``page``'s last rendering for ``request`` is kept across content versions, with
+    the version it was rendered at and its dependencies (``render_deps``)."""
+    digest = hashlib.sha256("\x1f".join(_page_parts(page, request)).encode()).hexdigest()
+    return f"wagtail_conditions:page-deps:{page.pk}:{digest}"
+
+
+def _reused(page, request):
+    """The answer kept for ``page`` at an older content version when nothing it shows changed
+    since (one query on ``ContentChange``), or None. Never older than RENDER_CACHE_TIMEOUT."""
+    if not conf.RENDER_CACHE_DEPENDENCIES:
+        return None
+    key = _reuse_key(page, request)
+    kept = _read(key)
+    if kept is None:
+        return None
+    content, headers, version, rendered_at, dependencies = kept
+    age = time.time() - rendered_at
+    if age >= conf.RENDER_CACHE_TIMEOUT:
+        return None
+    try:
+        if not render_deps.unchanged_since(version, _current_version(request), dependencies):
+            return None
+    except DatabaseError:
+        return None
+    return (content, headers), max(1, int(conf.RENDER_CACHE_TIMEOUT - age))
+
+
+def _keep_for_reuse(page, request, response, entry):
+    """Keep ``entry`` with the page's dependencies, when it declares them."""
+    if not conf.RENDER_CACHE_DEPENDENCIES:
+        return
+    get_dependencies = getattr(page, "get_render_dependencies", None)
+    if get_dependencies is None:
+        return
+    try:
+        dependencies = get_dependencies(request, getattr(response, "context_data", None) or {})
+    except DatabaseError:
+        return
+    if dependencies is None:
+        return
+    content, headers = entry
+    kept = (content, headers, _current_version(request), time.time(), dependencies)
+    _store(_reuse_key(page, request), kept)
 
 
 def _may_store(page, request, response):
@@ -242,9 +291,9 @@ def _answer(entry):
     return response
 
 
-def _store(key, entry):
+def _store(key, entry, timeout=None):
     try:
-        _cache().set(key, entry, conf.RENDER_CACHE_TIMEOUT)
+        _cache().set(key, entry, conf.RENDER_CACHE_TIMEOUT if timeout is None else timeout)
     except CACHE_ERRORS as error:
         _report(error, "be written")
     else:
@@ -269,10 +318,13 @@ def _rendering_api_answer():
         _rendering_api.reset(token)
 
 
-def _serve_kept(make_key, render, rendering, may_store, kept_headers):
-    """What ``serve`` and ``serve_api`` share: the answer kept under ``make_key()``, or
-    ``render()`` inside ``rendering`` (markers for the tokens), kept when ``may_store`` says
-    so with its ``kept_headers``; every answer's token markers filled in."""
+def _serve_kept(
+    make_key, render, rendering, may_store, kept_headers, reuse=None, keep_for_reuse=None
+):
+    """What ``serve`` and ``serve_api`` share: the answer kept under ``make_key()``, or one
+    ``reuse()`` finds still true from an older version, or ``render()`` inside ``rendering``
+    (markers for the tokens), kept when ``may_store`` says so with its ``kept_headers`` (and
+    given to ``keep_for_reuse``); every answer's token markers filled in."""
     try:
         key = make_key()
     except Exception:  # noqa: BLE001  (the version's read failed: the view will say why)
@@ -285,6 +337,12 @@ def _serve_kept(make_key, render, rendering, may_store, kept_headers):
     if entry is not None:
         _recovered()
         return _answer(entry)
+    if reuse is not None and key is not None:
+        reused = reuse()
+        if reused is not None:
+            entry, timeout = reused
+            _store(key, entry, timeout)
+            return _answer(entry)
     with rendering:
         response = render()
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
@@ -298,6 +356,8 @@ def _serve_kept(make_key, render, rendering, may_store, kept_headers):
     entry = (response.content, headers)
     if key is not None:
         _store(key, entry)
+        if keep_for_reuse is not None:
+            keep_for_reuse(response, entry)
     return _answer(entry)
 
 
@@ -312,6 +372,8 @@ def serve(page, request, render):
         _rendering_page(request),
         partial(_may_store, page, request),
         KEPT_HEADERS,
+        reuse=partial(_reused, page, request),
+        keep_for_reuse=partial(_keep_for_reuse, page, request),
     )
 
 
@@ -555,14 +617,17 @@ DRAFT_FIELDS = frozenset(
 )
 
 
-def new_content_version():
-    """Start a new content version: every page cached so far is rendered again on its next
-    view. Called on every change the package can see; call it after a change it cannot (a
-    queryset ``update()``, a host's own model shown by the base template). Runs in the
+def new_content_version(instance=None, old_parent=None):
+    """Start a new content version. Called with no arguments (as a host calls it after a
+    change the package cannot see: a queryset ``update()``, a host's own model shown by the
+    base template), every page cached so far is rendered again on its next view. Called by
+    the package's signal handlers with the page that changed (and, for a move, its old
+    parent), the pages that do not show it are served again (``render_deps``). Runs in the
     caller's transaction; never raises (a failure is logged)."""
     try:
         with transaction.atomic():  # a savepoint: a failure leaves the caller's work intact
-            _content_version_model().bump()
+            version = _content_version_model().bump()
+            render_deps.record(version, instance, old_parent)
     except DatabaseError as error:  # e.g. during a host's migrations, before ours ran
         logger.warning("Could not start a new content version: %s", error)
 
@@ -604,16 +669,18 @@ def _on_save(sender, instance, created=False, raw=False, update_fields=None, **k
         # Made with its defaults by the first page that reads it (``for_site``/``load``):
         # what every page rendered before it already showed.
         return
-    new_content_version()
+    new_content_version(instance if isinstance(instance, Page) else None)
 
 
 def _on_delete(sender, instance, **kwargs):
+    # Global even for a page: deleting one sets the settings that chose it to null with a
+    # queryset update, which no signal reports.
     if shows_on_pages(sender):
         new_content_version()
 
 
-def _on_page_change(sender, **kwargs):
-    new_content_version()
+def _on_page_change(sender, instance=None, parent_page_before=None, **kwargs):
+    new_content_version(instance, old_parent=parent_page_before)
 
 
 def connect_signals():

@@ -11,7 +11,7 @@ from .conditions import (  # noqa: F401
     ConditionPageMixin,
     ConditionTherapy,
 )
-from .content_version import ContentVersion  # noqa: F401
+from .content_version import ContentChange, ContentVersion  # noqa: F401
 from .feedback import PageFeedback  # noqa: F401
 from .pages import ContentPageMixin, IndexPageMixin, MedicalReviewMixin  # noqa: F401
 from .readability import PageReadability  # noqa: F401

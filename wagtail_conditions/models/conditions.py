@@ -394,6 +394,10 @@ class ConditionPageMixin(ContentPageMixin, MedicalReviewMixin, CitedSourcesMixin
             .order_by("sort_order")
         )
 
+    def get_shown_pages(self, context):
+        # Every therapy the page links to, live or not: one published again shows here.
+        return getattr(self, self.therapy_links_relation).values("therapy_id")
+
     def get_section_list(self):
         """(field name, heading, value) of each section the editor filled in."""
         return [

@@ -30,8 +30,41 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls):
-        """Move to a new version, in the caller's transaction."""
+        """Move to a new version, in the caller's transaction; return it."""
         if not cls.objects.filter(pk=1).update(version=F("version") + 1):
             row, created = cls.objects.get_or_create(pk=1, defaults={"version": 1})
             if not created:
                 cls.objects.filter(pk=1).update(version=F("version") + 1)
+        return cls.current()
+
+
+class ContentChange(models.Model):
+    """
+    What one content version changed, so that a page rendered at an older version can tell
+    whether anything it shows moved since (``render_cache``: a page whose dependencies did not
+    change is served again instead of rendered again).
+
+    A change to a page records the page's tree path, translation key and model (a move records
+    the page's path before and after it). Any other change, and a change to a page that a
+    snippet, a setting or the top of a site's tree shows, is *global*: ``path`` empty, every page
+    rendered before it is rendered again. Rows older than the last ``KEPT`` versions are deleted
+    as new ones are written; a page rendered before them is rendered again.
+    """
+
+    KEPT = 500
+
+    version = models.PositiveBigIntegerField(_("version"), db_index=True)
+    path = models.CharField(_("tree path"), max_length=255, blank=True)
+    translation_key = models.UUIDField(_("translation key"), null=True, blank=True)
+    model = models.CharField(_("model"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("content change")
+        verbose_name_plural = _("content changes")
+
+    def __str__(self):
+        return f"{self.version}: {self.path or 'global'}"
+
+    @property
+    def is_global(self):
+        return not self.path

@@ -29,7 +29,7 @@ from wagtail.coreutils import resolve_model_string
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from .. import render_cache
+from .. import render_cache, render_deps
 from ..alternates import SitemapAlternatesMixin
 from ..api.serializers import StructuredDataField
 from ..blocks import SectionStreamBlock
@@ -147,6 +147,23 @@ class PageBehaviourMixin(SitemapAlternatesMixin):
             self.__dict__[render_cache.VIEW_RESTRICTIONS_ATTRIBUTE] = known
         return known
 
+    def get_render_dependencies(self, request, context):
+        """What this page's HTML shows that a change may alter (``render_deps``): the page and
+        its ancestors, the pages its content links to, ``get_shown_pages()`` and any page of
+        ``get_shown_page_models()``. A page kept by the render cache is served again after a
+        change that touches none of them. Return None to render it again after every change.
+        Snippets, settings, images and the top of the site's tree are always covered."""
+        shown = render_deps.linked_pages(self, also=self.get_shown_pages(context))
+        return render_deps.page_dependencies([self, *shown], self.get_shown_page_models())
+
+    def get_shown_pages(self, context):
+        """A queryset of the ids of other pages this page's HTML shows, or None."""
+        return None
+
+    def get_shown_page_models(self):
+        """The page models any change of which this page's HTML may show (a list of them)."""
+        return ()
+
     def serve(self, request, *args, **kwargs):
         # Rendered once per content version for anonymous visitors; see render_cache.py.
         return render_cache.serve(self, request, partial(super().serve, request, *args, **kwargs))
@@ -172,6 +189,10 @@ class IndexPageMixin(PageBehaviourMixin):
         if labels is None:
             return super().clean_parent_page_models()  # any page type, as Wagtail's default
         return [resolve_model_string(label) for label in labels]
+
+    def get_shown_page_models(self):
+        # An index lists its children, wherever one is published, moved or removed.
+        return render_deps.page_models_of(self.routed_child_model())
 
     @classmethod
     def routed_child_model(cls):

@@ -8,6 +8,7 @@ from wagtail.api import APIField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .. import render_deps
 from ..api.serializers import (
     LinkedConditionsField,
     ReviewerField,
@@ -163,6 +164,10 @@ class TherapyPageMixin(ContentPageMixin, MedicalReviewMixin, CitedSourcesMixin, 
         context = super().get_context(request, *args, **kwargs)
         context["conditions"] = list(self.get_conditions())
         return context
+
+    def get_shown_page_models(self):
+        # The conditions that link this therapy: any condition's change may add or drop one.
+        return render_deps.page_models_of(self.get_condition_relations()[0])
 
     @classmethod
     def prefetch_api_data(cls, pages):
