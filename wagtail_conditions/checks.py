@@ -605,3 +605,27 @@ def check_readability_dictionaries(app_configs, **kwargs):
             id="wagtail_conditions.W010",
         )
     ]
+
+
+@register(Tags.security)
+def check_sources_loopback(app_configs, **kwargs):
+    """W011: the link checker may ask loopback addresses outside development. A source's web
+    address is whatever an editor typed, so the checker would then send requests to services
+    listening on the server itself (an admin port, a metadata proxy, a cache)."""
+    if settings.DEBUG or not conf.SOURCES_CHECK_ALLOW_LOOPBACK:
+        return []
+    return [
+        _setting_message(
+            Warning,
+            _(
+                "%(setting)s['SOURCES_CHECK_ALLOW_LOOPBACK'] is on with DEBUG off: the source "
+                "link checker asks loopback addresses (127.0.0.1, ::1), so an address an editor "
+                "cites can make the server send requests to services running on itself."
+            ),
+            _(
+                "Remove SOURCES_CHECK_ALLOW_LOOPBACK from %(setting)s outside tests; loopback "
+                "sources are then recorded as 'Not checked: private address'."
+            ),
+            check_id="wagtail_conditions.W011",
+        )
+    ]

@@ -1,8 +1,8 @@
 """
 "Was this page helpful?" in a browser: a patient answers without JavaScript (the page comes
 back with the errors, then with the thank-you) and with it (errors and thanks in place, no
-reload, the thanks announced); an editor opens Reports › Page feedback and the page's own
-review panel and sees the demo's answers.
+reload, the thanks announced). The editor's side, Reports › Page feedback and the page's own
+review panel, is a step of the editor's journey (test_editor_journey.py).
 """
 
 import re
@@ -10,8 +10,6 @@ import re
 import pytest
 
 from tests.browser.conftest import expect
-from tests.browser.helpers import log_in
-from wagtail_conditions import demo
 from wagtail_conditions.models import PageFeedback
 
 pytestmark = [
@@ -95,31 +93,3 @@ def test_a_patient_sends_feedback_with_javascript(page, live_demo_condition):
     stored = PageFeedback.objects.get()
     assert (stored.helpful, stored.comment, stored.is_spam) == (True, "Clear, thank you.", False)
 
-
-def test_an_editor_reads_the_feedback_report_and_the_pages_panel(page, live_demo_condition):
-    from django.contrib.auth import get_user_model
-
-    demo.feedback_demo()
-    get_user_model().objects.create_superuser("editor", "editor@clinic.example", "pw")
-    log_in(page)
-
-    page.get_by_role("button", name="Reports").click()
-    page.get_by_role("link", name="Page feedback").click()
-    expect(page.get_by_role("heading", name="Page feedback", level=1)).to_be_visible()
-    per_page = page.get_by_role("table").first
-    row = per_page.get_by_role("row", name=re.compile("Muscle spasms"))
-    expect(row).to_contain_text("4")
-    expect(row).to_contain_text("67%")
-    expect(page.get_by_text("Too many long words. What does allopathic mean?")).to_be_visible()
-
-    # Filtered to the "No" answers (Wagtail keeps the filters in a drawer; its URL is the same).
-    page.goto(page.url.split("?")[0] + "?helpful=no")
-    expect(page.get_by_text("Clear, and the list of warning signs")).to_have_count(0)
-    expect(page.get_by_text("Does it hurt? The page does not say.")).to_be_visible()
-
-    page.goto(f"/admin/pages/{live_demo_condition.pk}/edit/")
-    page.get_by_role("tab", name="Promote and review").click()
-    panel = page.get_by_role("tabpanel", name="Promote and review")
-    expect(panel).to_contain_text("6 answers: 4 yes, 2 no (67% found it helpful).")
-    expect(panel).to_contain_text("Clear, and the list of warning signs")
-    expect(panel.get_by_role("link", name="See all feedback on this page")).to_be_visible()

@@ -1,9 +1,11 @@
 """The feedback form, its errors and its thank-you in the page's language (Spanish and French
 pages of a multilingual clinic), whatever the browser asks; answers are stored with the
-page's locale; the admin's words are translated too."""
+page's locale; the admin's words are translated too, its CSV export included."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
+from wagtail.users.models import UserProfile
 
 from tests.builders.feedback import answer, configure, json_answer, post_form, post_json
 from tests.builders.i18n import multilingual_site, translate
@@ -74,3 +76,25 @@ def test_the_form_errors_and_thanks_are_in_the_pages_language(client, pages, lan
 def test_the_admin_words_are_translated(language):
     with translation.override(language):
         assert str(FeedbackReportView.page_title) == WORDS[language]["report"]
+
+
+EXPORT_WORDS = {
+    "es": ("Enviada,Página,Idioma,Útil,Comentario", ",Sí,"),
+    "fr": ("Envoyée,Page,Langue,Utile,Commentaire", ",Oui,"),
+}
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_the_reports_csv_export_is_in_the_editors_language(client, admin_user, pages, language):
+    """The CSV is streamed after the view has returned, outside Wagtail's switch to the
+    editor's language: its headings and answers are still in that language."""
+    PageFeedback.objects.create(page=pages["es"], locale_id=pages["es"].locale_id, helpful=True)
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(admin_user)
+    response = client.get(reverse("wagtail_conditions_feedback:report"), {"export": "csv"})
+    headings, answer_words = EXPORT_WORDS[language]
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0] == headings
+    assert answer_words in lines[1] and "Calambre" in lines[1]

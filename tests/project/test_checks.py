@@ -11,6 +11,7 @@ from unittest import mock
 
 from django.apps import apps
 from django.conf import settings
+from django.core.checks import WARNING
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -221,6 +222,36 @@ def test_backends_that_do_not_talk_smtp_pass():
     assert checks.check_email_timeout(None) == []
 
 
+LOOPBACK = {"SOURCES_CHECK_ALLOW_LOOPBACK": True}
+
+
+@override_settings(DEBUG=False, WAGTAIL_CONDITIONS=LOOPBACK)
+def test_the_link_checker_asking_loopback_in_production_is_warned_about_with_w011():
+    [warning] = checks.check_sources_loopback(None)
+    assert warning.id == "wagtail_conditions.W011"
+    assert warning.level == WARNING
+    assert "WAGTAIL_CONDITIONS['SOURCES_CHECK_ALLOW_LOOPBACK'] is on with DEBUG off" in warning.msg
+    assert "127.0.0.1" in warning.msg
+    assert "outside tests" in warning.hint
+
+
+@override_settings(DEBUG=True, WAGTAIL_CONDITIONS=LOOPBACK)
+def test_the_link_checker_may_ask_loopback_while_developing():
+    assert checks.check_sources_loopback(None) == []
+
+
+@override_settings(DEBUG=False, WAGTAIL_CONDITIONS={"SOURCES_CHECK_ALLOW_LOOPBACK": False})
+def test_the_link_checker_refusing_loopback_passes():
+    assert checks.check_sources_loopback(None) == []
+
+
+@override_settings(DEBUG=False, WAGTAIL_CONDITIONS=LOOPBACK)
+def test_w011_is_reported_by_the_check_command():
+    out = StringIO()
+    call_command("check", "--tag", "security", stdout=out, stderr=out)
+    assert "wagtail_conditions.W011" in out.getvalue()
+
+
 def caches(backend):
     return {"default": {"BACKEND": backend, "LOCATION": "somewhere"}}
 
@@ -266,12 +297,15 @@ def test_w003_says_the_limit_does_not_hold_across_processes():
     assert "the limit does not hold" in warning.msg
 
 
-@override_settings(DEBUG=False, EMAIL_BACKEND=SMTP, EMAIL_TIMEOUT=None, TASKS=IMMEDIATE)
+@override_settings(
+    DEBUG=False, EMAIL_BACKEND=SMTP, EMAIL_TIMEOUT=None, TASKS=IMMEDIATE, WAGTAIL_CONDITIONS=LOOPBACK
+)
 def test_messages_and_hints_go_through_gettext():
     with mock.patch.object(checks, "_", side_effect=lambda text: f"«{text}»"):
         messages = [
             *checks.check_notification_task_backend(None),
             *checks.check_email_timeout(None),
+            *checks.check_sources_loopback(None),
         ]
     for message in messages:
         assert message.msg.startswith("«"), message.msg

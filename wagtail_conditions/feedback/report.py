@@ -19,7 +19,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from ..inbox.exports import neutralise
+from ..inbox.exports import in_current_language, neutralise
 from ..models import PageFeedback
 from ..reviews.schedule import today
 from . import counts
@@ -122,6 +122,10 @@ class FeedbackReportView(ReportView):
         if self.is_filtering:
             return _("No answers match these filters.")
         return _("No patient has answered “Was this page helpful?” yet.")
+
+    def stream_csv(self, queryset):
+        # Streamed after the view returns: in the editor's language, not the site's default.
+        return in_current_language(super().stream_csv(queryset))
 
     def get_filename(self):
         return f"page-feedback-{today():%Y-%m-%d}"

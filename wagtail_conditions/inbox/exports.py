@@ -40,7 +40,7 @@ import tempfile
 from dataclasses import dataclass
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -211,6 +211,29 @@ def stream_csv(queryset, columns=INBOX_COLUMNS):
     yield "\ufeff"
     for row in csv_rows(queryset, columns):
         yield writer.writerow(row)
+
+
+def in_current_language(lines):
+    """``lines`` produced in the language and time zone active now, however late they are read.
+
+    A ``StreamingHttpResponse`` is read after its view has returned, and Wagtail's admin sets
+    the editor's language and time zone around the view (and a template response's rendering)
+    only: without this, a streamed CSV's headings and labels come out in the site's default
+    language.
+    """
+    # Read now, in the view: a generator's body would only run when the first line is asked for.
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+    lines = iter(lines)
+
+    def produced_then():
+        while True:
+            with translation.override(language), timezone.override(zone):
+                line = next(lines, None)
+            if line is None:
+                return
+            yield line
+
+    return produced_then()
 
 
 def write_csv(queryset, file, columns=INBOX_COLUMNS):

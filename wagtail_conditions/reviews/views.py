@@ -15,7 +15,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.reports import PageReportView
 from wagtail.coreutils import get_content_type_label
 
-from ..inbox.exports import neutralise
+from ..inbox.exports import in_current_language, neutralise
 from ..models import Practitioner
 from ..readability.analysis import Band
 from ..sources import attention
@@ -119,6 +119,10 @@ class ReviewReportView(PageReportView):
         return _("No pages are overdue for review or due in the next %(days)s days.") % {
             "days": (pages.due_soon_until() - today()).days
         }
+
+    def stream_csv(self, queryset):
+        # Streamed after the view returns: in the editor's language, not the site's default.
+        return in_current_language(super().stream_csv(queryset))
 
     def get_filename(self):
         return f"pages-due-for-review-{today():%Y-%m-%d}"
