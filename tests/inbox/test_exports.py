@@ -401,3 +401,32 @@ def test_the_export_date_formatter_writes_what_the_inbox_shows(language, zone, f
             assert [formatter(value) for value in values] == [
                 display.format_datetime(value) for value in values
             ]
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_the_csv_export_is_in_the_front_desks_language_and_time_zone(client, language):
+    """The CSV is streamed after the view has returned, outside Wagtail's switch to the
+    user's language and time zone: it still speaks both, as the XLSX (written in the view)
+    does."""
+    from wagtail.users.models import UserProfile
+
+    AppointmentRequestFactory(name="Ann Patient", topic="Muscle spasms")
+    user = user_of_kind("front_desk")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.current_time_zone = "Pacific/Auckland"
+    profile.save()
+    client.force_login(user)
+    csv_rows = _csv(client.get(inbox_url("export_csv")))
+    xlsx_rows = [[cell.value for cell in row] for row in _xlsx(client.get(inbox_url("export_xlsx")))]
+    assert csv_rows[0] == xlsx_rows[0]
+    with translation.override("en"):
+        assert csv_rows[0] != [str(column.heading) for column in exports.INBOX_COLUMNS]
+    # When it was sent: the XLSX's first date and time.
+    submitted = next(
+        index for index, value in enumerate(xlsx_rows[1]) if isinstance(value, datetime.datetime)
+    )
+    sent = xlsx_rows[1][submitted]
+    # Written as the user reads it: in Auckland's time, in both files.
+    written = csv_rows[1][submitted]  # e.g. "8 Dic 2026, 12:23"
+    assert written.startswith(f"{sent.day} ") and written.endswith(f"{sent:%H:%M}")
