@@ -64,14 +64,6 @@ def page_dependencies(pages, models=()):
     )
 
 
-def merge(*dependencies):
-    return Dependencies(
-        paths=frozenset().union(*(d.paths for d in dependencies)),
-        translation_keys=frozenset().union(*(d.translation_keys for d in dependencies)),
-        models=frozenset().union(*(d.models for d in dependencies)),
-    )
-
-
 # --- The pages a page's content links to --------------------------------------------------------
 
 
