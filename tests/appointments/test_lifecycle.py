@@ -39,6 +39,15 @@ def received(days_ago, **kwargs):
     return appointment
 
 
+def local_day(days_ago):
+    """The site's date ``days_ago`` days of 24 hours ago, as the command computes it.
+
+    Not ``localdate() - days``: across a change of summer time the two differ near midnight
+    (500 days before 23:30 in London's winter is 00:30 of the next day in its summer).
+    """
+    return timezone.localtime(timezone.now() - datetime.timedelta(days=days_ago)).date()
+
+
 def log_entries(action):
     return list(ModelLogEntry.objects.filter(action=action))
 
@@ -57,8 +66,7 @@ def aged_requests():
 def test_purge_is_a_dry_run_by_default(aged_requests):
     output = run("purge_appointment_requests")
     assert "Dry run: 3 appointment requests older than 365 days would be deleted" in output
-    oldest = timezone.localdate() - datetime.timedelta(days=500)
-    newest = timezone.localdate() - datetime.timedelta(days=366)
+    oldest, newest = local_day(500), local_day(366)
     assert f"received {oldest.isoformat()} to {newest.isoformat()}" in output
     assert AppointmentRequest.objects.count() == 5
     assert log_entries(audit.PURGE) == []
@@ -117,8 +125,8 @@ def test_purge_reports_spam_separately_in_a_dry_run(spam_and_real):
     output = run("purge_appointment_requests")
     # The 400-day-old spam is counted once, with the spam.
     assert "Dry run: 3 requests held as spam older than 30 days would be deleted" in output
-    oldest = timezone.localdate() - datetime.timedelta(days=400)
-    newest = timezone.localdate() - datetime.timedelta(days=31)
+    oldest = local_day(400)
+    newest = local_day(31)
     assert f"received {oldest.isoformat()} to {newest.isoformat()}" in output
     assert "Dry run: 1 appointment request older than 365 days would be deleted" in output
     assert AppointmentRequest.objects.count() == 9
@@ -133,14 +141,14 @@ def test_purge_execute_deletes_old_spam_only_and_is_safe_to_repeat(spam_and_real
     assert remaining == {a.pk for a in spam_and_real["new_spam"] + spam_and_real["real"]}
     entries = sorted(log_entries(audit.PURGE), key=lambda entry: entry.data["count"])
     assert [entry.data for entry in entries] == [
-        {"count": 1, "before": (timezone.localdate() - datetime.timedelta(days=365)).isoformat()},
+        {"count": 1, "before": local_day(365).isoformat()},
         {
             "count": 3,
-            "before": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
+            "before": local_day(30).isoformat(),
             "status": "spam",
         },
     ]
-    spam_before = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    spam_before = local_day(30).isoformat()
     assert entries[1].message == (
         f"Deleted 3 appointment requests held as spam, received before {spam_before}"
     )
