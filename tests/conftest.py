@@ -4,7 +4,9 @@ Fixtures more than one area of the suite uses. Each area's own fixtures are in i
 """
 
 import json
+import os
 import socket
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
@@ -58,18 +60,64 @@ def pytest_addoption(parser, pluginmanager):
     group.addoption("--dist", dest="dist", default="no")
 
 
+# --- Where PostgreSQL runs the whole suite on the same Wagtail ---------------------------------
+#
+# tox's wagtail80-sqlite sets WAGTAIL_CONDITIONS_POSTGRES_RUNS_THE_SUITE to the PostgreSQL that
+# wagtail80-postgres runs the whole suite on, on the same Wagtail. When that server answers and
+# no tests were named, the SQLite run keeps only the tests where SQLite changes what is tested
+# with this Wagtail: the migrations and the checks (tests/project, which also runs the example
+# site on its own SQLite file), the inbox's search and filters and the condition index's search
+# (Wagtail's database search backend is another one on SQLite). The rest is the same code on
+# the same Wagtail, and on the same database as wagtail74-sqlite runs the whole suite on:
+# running it a third time would add four minutes to CI and catch nothing. Without that
+# PostgreSQL the SQLite run is the whole suite.
+SQLITE_DIFFERS = ("tests/project/", "tests/inbox/", "tests/pages/test_condition_index.py")
+
+
+def _postgres_runs_the_suite(config):
+    """The PostgreSQL address that runs the whole suite instead, when this run may leave it."""
+    url = os.environ.get("WAGTAIL_CONDITIONS_POSTGRES_RUNS_THE_SUITE")
+    if not url or "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
+        return None
+    if config.args_source is not pytest.Config.ArgsSource.TESTPATHS:
+        return None  # tests were named: run them
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 3).close()
+    except OSError:
+        return None
+    return f"{parts.hostname}:{parts.port or 5432}"
+
+
 def pytest_collection_modifyitems(config, items):
     reason = _postgres_unreachable()
     if reason:
         for item in items:
             item.add_marker(pytest.mark.skip(reason=reason))
+    if _postgres_runs_the_suite(config):
+        root = config.rootpath
+        kept, left = [], []
+        for item in items:
+            relative = item.path.relative_to(root).as_posix()
+            (kept if relative.startswith(SQLITE_DIFFERS) else left).append(item)
+        if left:
+            config.hook.pytest_deselected(items=left)
+            items[:] = kept
 
 
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     import wagtail
 
-    return f"database: {db['ENGINE']} ({db.get('NAME')}), wagtail {wagtail.__version__}"
+    lines = [f"database: {db['ENGINE']} ({db.get('NAME')}), wagtail {wagtail.__version__}"]
+    postgres = _postgres_runs_the_suite(config)
+    if postgres:
+        lines.append(
+            f"PostgreSQL at {postgres} runs the whole suite on this Wagtail (tox's "
+            f"wagtail80-postgres): here only the tests where SQLite differs, "
+            f"{', '.join(SQLITE_DIFFERS)} (name tests to run them here)"
+        )
+    return lines
 
 
 # --- The migrated database, the same for every test whatever ran before it -------------------
