@@ -226,19 +226,21 @@ def cache_key(page, request, params=None):
     return f"wagtail_conditions:page:{page.pk}:{digest}"
 
 
-def _reuse_key(page, request):
-    """Where ``page``'s last rendering for ``request`` is kept across content versions, with
-    the version it was rendered at and its dependencies (``render_deps``)."""
-    digest = hashlib.sha256("\x1f".join(_page_parts(page, request)).encode()).hexdigest()
+def _reuse_key(page, request, params=None):
+    """Where ``page``'s last rendering for ``request`` (with ``params``, as ``cache_key``) is
+    kept across content versions, with the version it was rendered at and its dependencies
+    (``render_deps``)."""
+    parts = _page_parts(page, request, params)
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"wagtail_conditions:page-deps:{page.pk}:{digest}"
 
 
-def _reused(page, request):
+def _reused(page, request, params=None):
     """The answer kept for ``page`` at an older content version when nothing it shows changed
     since (one query on ``ContentChange``), or None. Never older than RENDER_CACHE_TIMEOUT."""
     if not conf.RENDER_CACHE_DEPENDENCIES:
         return None
-    key = _reuse_key(page, request)
+    key = _reuse_key(page, request, params)
     kept = _read(key)
     if kept is None:
         return None
@@ -505,7 +507,12 @@ def serve_with_form_state(page, request, block_id, render_form, reference="", la
     except DatabaseError:
         return None
     if entry is None:
-        return None
+        # The page kept at an older version, when nothing it shows changed since.
+        reused = _reused(page, request, params=())
+        if reused is None:
+            return None
+        entry, timeout = reused
+        _store(key, entry, timeout)
     content, headers = entry
     region = f"wc-form-{_marker_secret()}-{int(page.pk)}-{block_id}".encode()
     start, end = b"<!--" + region + b"-->", b"<!--/" + region + b"-->"
@@ -590,6 +597,70 @@ def serve_api(request, render):
         _may_store_api,
         API_KEPT_HEADERS,
     )
+
+
+# Query parameters that say which of a listing's pages are shown, not how each is shown.
+PAGINATION_PARAMS = ("limit", "offset")
+
+
+def kept_api_items(request, kind, pages, serialize):
+    """The API's JSON of ``pages`` (a listing's results, or a detail's page: ``kind``), each
+    kept across content versions by what it shows (``render_deps``): read back when nothing it
+    shows changed since it was kept, the others given to ``serialize(pages)`` (a list of their
+    JSON, in order) and kept with their dependencies. A listing after one of its pages was
+    published serializes that page only. Costs one cache read for all the pages and at most
+    two queries (the changes since; what the pages serialized show). Only while an answer is
+    rendered for the cache (``serve_api``); otherwise ``serialize(pages)``."""
+    if not (pages and conf.RENDER_CACHE_DEPENDENCIES and _rendering_api.get()):
+        return serialize(pages)
+    try:
+        current = _current_version(request)
+    except DatabaseError:
+        return serialize(pages)
+    params = [item for item in request.GET.items() if item[0] not in PAGINATION_PARAMS]
+    # The path: a listing's items link to their detail under the router's own prefix.
+    keys = [
+        _kept_key("api-item", [kind, request.path, *_page_parts(page, request, params)])
+        for page in pages
+    ]
+    try:
+        kept = _cache().get_many(keys)
+    except CACHE_ERRORS as error:
+        _report(error, "be read")
+        kept = {}
+    now = time.time()
+    candidates = {
+        key: entry
+        for key, entry in kept.items()
+        if entry is not None and now - entry[2] < conf.RENDER_CACHE_TIMEOUT
+    }
+    try:
+        fresh = render_deps.unchanged_many(
+            current, {key: (entry[1], entry[3]) for key, entry in candidates.items()}
+        )
+    except DatabaseError:
+        fresh = set()
+    items = {key: candidates[key][0] for key in fresh}
+    missing = [(key, page) for key, page in zip(keys, pages, strict=True) if key not in items]
+    if missing:
+        rendered = serialize([page for _key, page in missing])
+        try:
+            dependencies = render_deps.dependencies_of_pages(
+                [page for _key, page in missing], request
+            )
+        except DatabaseError:
+            dependencies = {}
+        to_keep = {}
+        for (key, page), item in zip(missing, rendered, strict=True):
+            items[key] = item
+            if page.pk in dependencies:
+                to_keep[key] = (item, current, now, dependencies[page.pk])
+        if to_keep:
+            try:
+                _cache().set_many(to_keep, conf.RENDER_CACHE_TIMEOUT)
+            except CACHE_ERRORS as error:
+                _report(error, "be written")
+    return [items[key] for key in keys]
 
 
 def is_dummy_cache():

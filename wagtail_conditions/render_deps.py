@@ -20,8 +20,10 @@ change of which it shows (a therapy lists the conditions that link to it; an ind
 children). A page that declares none is never reused across versions.
 """
 
+import operator
 import re
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.apps import apps
 from django.db import models
@@ -134,6 +136,46 @@ def linked_pages(page, also=None):
     ]
 
 
+def dependencies_of_pages(pages, request):
+    """{page.pk: ``Dependencies``} of ``pages`` serialized together (an API listing's results),
+    for those that declare theirs (``get_render_dependencies``): each page's own path and
+    translation key, and, shared by all of them, the pages any of them links to or shows and
+    the page models any of them lists (one query for the whole batch). Sharing what they show
+    renders a page again for a change to a page another one shows, never the other way round.
+    A page model that overrides ``get_render_dependencies`` is asked on its own."""
+    from django.db.models import Q
+    from wagtail.models import Page
+
+    found, batched = {}, []
+    for page in pages:
+        method = getattr(type(page), "get_render_dependencies", None)
+        if method is None:
+            continue
+        if getattr(method, "batched", False):
+            batched.append(page)
+        else:
+            dependencies = page.get_render_dependencies(request, {})
+            if dependencies is not None:
+                found[page.pk] = dependencies
+    if not batched:
+        return found
+    ids, querysets, models = set(), [], set()
+    for page in batched:
+        ids |= linked_page_ids(page)
+        shown = page.get_shown_pages({})
+        if shown is not None:
+            querysets.append(shown)
+        models.update(page.get_shown_page_models())
+    where = [Q(pk__in=ids)] if ids else []
+    where += [Q(pk__in=queryset) for queryset in querysets]
+    shown = []
+    if where:
+        rows = Page.objects.filter(reduce(operator.or_, where))
+        shown = [_Shown(path, key) for path, key in rows.values_list("path", "translation_key")]
+    found.update({page.pk: page_dependencies([page, *shown], models) for page in batched})
+    return found
+
+
 def page_models_of(model):
     """``model`` and the page models that inherit from it (a host's subclasses)."""
     from wagtail.models import get_page_models
@@ -243,3 +285,32 @@ def unchanged_since(version, current, dependencies):
     if len({row[0] for row in rows}) != current - version:
         return False
     return not any(dependencies.touched_by(*row[1:]) for row in rows)
+
+
+def unchanged_many(current, kept):
+    """Which of ``kept`` ({key: (version, Dependencies)}) nothing changed for after their
+    version up to ``current``: a set of keys, with one query for all of them."""
+    fresh = {key for key, (version, _deps) in kept.items() if version == current}
+    older = {
+        key: value
+        for key, value in kept.items()
+        if key not in fresh and value[1] is not None and value[0] < current
+    }
+    model = _change_model()
+    older = {key: value for key, value in older.items() if current - value[0] <= model.KEPT}
+    if not older:
+        return fresh
+    oldest = min(version for version, _deps in older.values())
+    rows = list(
+        model.objects.filter(version__gt=oldest, version__lte=current).values_list(
+            "version", "path", "translation_key", "model"
+        )
+    )
+    versions = {row[0] for row in rows}
+    for key, (version, dependencies) in older.items():
+        # Every version in between must have its rows (none pruned, none from before them).
+        if sum(1 for seen in versions if seen > version) != current - version:
+            continue
+        if not any(row[0] > version and dependencies.touched_by(*row[1:]) for row in rows):
+            fresh.add(key)
+    return fresh

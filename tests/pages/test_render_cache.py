@@ -46,7 +46,8 @@ REDIS_URL = (
     urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"))._replace(path="/15").geturl()
 )
 # The keys of pages' HTML in the render cache.
-PAGE_KEYS = "wagtail_conditions:page:"
+# A page's HTML at a content version, and the copy kept across versions (render_deps).
+PAGE_KEYS = ("wagtail_conditions:page:", "wagtail_conditions:page-deps:")
 
 
 @pytest.fixture(params=["locmem", "redis"])
@@ -98,8 +99,11 @@ def forget_pages():
         cache.delete_many([key for key in keys if key.startswith(PAGE_KEYS)])
         return
     client = cache._cache.get_client()
-    pattern = cache.make_key(PAGE_KEYS + "*")
-    keys = list(client.scan_iter(match=pattern, count=1000))
+    keys = [
+        key
+        for prefix in PAGE_KEYS
+        for key in client.scan_iter(match=cache.make_key(prefix + "*"), count=1000)
+    ]
     assert keys
     client.delete(*keys)
 

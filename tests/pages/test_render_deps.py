@@ -267,3 +267,17 @@ def test_old_changes_are_forgotten_and_a_page_older_than_them_rendered_again(
     assert not ContentChange.objects.filter(version__lte=current - 3).exists()
     assert ContentChange.objects.filter(version=current).exists()
     assert views(client, condition.url)[0].templates  # rendered before what is kept
+
+
+def test_a_thank_you_after_a_publish_elsewhere_is_made_from_the_page_kept_before_it(
+    client, condition
+):
+    views(client, condition.url)
+    publish(add_condition(condition))  # a new version that touches nothing the page shows
+    response = cached.sent_form(client, condition)
+    assert response.status_code == 303, html(response)
+    thank_you = client.get(response["Location"])
+    assert "Request sent" in html(thank_you)
+    assert '<meta name="robots" content="noindex">' in html(thank_you)
+    # The form's section rendered alone into the page kept at the older version.
+    assert not any("base.html" in template.name for template in thank_you.templates)

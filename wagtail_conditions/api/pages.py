@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from rest_framework.response import Response
 from wagtail.api.v2.filters import LocaleFilter as WagtailLocaleFilter
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 
@@ -35,6 +36,27 @@ class PagesAPIViewSet(WagtailPagesAPIViewSet):
     def dispatch(self, request, *args, **kwargs):
         view = partial(super().dispatch, request, *args, **kwargs)
         return render_cache.serve_api(request, view) if self.render_cache else view()
+
+    def listing_view(self, request):
+        # Wagtail's, with each listed page's JSON kept by what it shows (kept_api_items).
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        queryset = self.filter_queryset(queryset)
+        pages = list(self.paginate_queryset(queryset))
+        items = render_cache.kept_api_items(request, "listing", pages, self._serialize_many)
+        return self.get_paginated_response(items)
+
+    def detail_view(self, request, pk):
+        [item] = render_cache.kept_api_items(
+            request, "detail", [self.get_object()], self._serialize_one
+        )
+        return Response(item)
+
+    def _serialize_many(self, pages):
+        return list(self.get_serializer(pages, many=True).data)
+
+    def _serialize_one(self, pages):
+        return [self.get_serializer(page).data for page in pages]
 
     def get_queryset(self):
         return super().get_queryset().select_related("locale")

@@ -156,6 +156,9 @@ class PageBehaviourMixin(SitemapAlternatesMixin):
         shown = render_deps.linked_pages(self, also=self.get_shown_pages(context))
         return render_deps.page_dependencies([self, *shown], self.get_shown_page_models())
 
+    # What render_deps.dependencies_of_pages works out for many pages at once (the API).
+    get_render_dependencies.batched = True
+
     def get_shown_pages(self, context):
         """A queryset of the ids of other pages this page's HTML shows, or None."""
         return None
